@@ -1,0 +1,63 @@
+"""What kind of quotation: direct speech, a partial quote, a title or a scare quote."""
+from __future__ import annotations
+
+import regex
+
+from .context import DocContext
+from .lang import en
+
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'\-\.]*")
+
+
+def _words(s: str) -> list[str]:
+    return _WORD.findall(s)
+
+
+def _title_cased(words: list[str]) -> bool:
+    content = [w for w in words if w.lower() not in en.TITLE_SMALL_WORDS]
+    return bool(content) and all(w[:1].isupper() or w[:1].isdigit() for w in content)
+
+
+def _has_cue_before(ctx: DocContext, qi: int) -> bool:
+    q = ctx.quotes[qi]
+    s, _ = ctx.sentence_of(q.span.start)
+    return any(ctx.toks[k].lower in en.CUE_VERBS for k in ctx.outside_tokens(s, q.span.start))
+
+
+def _has_cue_after(ctx: DocContext, qi: int, n: int = 6) -> bool:
+    q = ctx.quotes[qi]
+    _, e = ctx.sentence_of(q.span.start)
+    ks = ctx.outside_tokens(q.span.end, e)[:n]
+    return any(ctx.toks[k].lower in en.CUE_VERBS for k in ks)
+
+
+def classify(ctx: DocContext, qi: int) -> str:
+    q = ctx.quotes[qi]
+    text = ctx.text
+    words = _words(q.content.text)
+    n = len(words)
+    s, e = ctx.sentence_of(q.span.start)
+    prefix = text[s:q.span.start]
+    starts_sentence = not prefix.strip() or prefix.rstrip().endswith(":")
+    before_words = _words(text[max(s, q.span.start - 40):q.span.start])
+    prev_word = before_words[-1].lower() if before_words else ""
+    headline = ctx.paragraph_index(q.span.start) == 0 and _title_cased(_words(ctx.paragraphs[0].text))
+    if q.depth:
+        return "partial" if n >= 5 else "scare"
+    if headline:
+        return "partial"
+    if _title_cased(words) and n <= 8 and not starts_sentence and (
+            prev_word in en.TITLE_CUES or prev_word in ("on", "of", "in", "the") or n >= 2) \
+            and not _has_cue_before(ctx, qi) and not _has_cue_after(ctx, qi):
+        return "title"
+    if n <= 3 and not starts_sentence:
+        if prev_word in en.TITLE_CUES and _title_cased(words):
+            return "title"
+        if not _has_cue_before(ctx, qi) and not _has_cue_after(ctx, qi, 4):
+            return "scare"
+        return "partial"
+    if starts_sentence and (words and words[0][:1].isupper()) and n >= 3:
+        return "direct"
+    if starts_sentence and n >= 4:
+        return "direct"
+    return "partial"

@@ -1,0 +1,122 @@
+"""Everything the sieves need to know about one document, computed once.
+
+``DocContext`` holds the text, its paragraphs and sentences, the quotes
+found, the tokens outside quotes, and the "speech events" of the article:
+every reporting verb with the speaker next to it, quoted or not. Pronouns and
+nominal mentions are resolved against those events and the names in the text.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from .finder import Found
+from .lang import en
+from .mentions import Token, is_pronoun, np_after, np_before, tokens
+from .types import Span
+
+
+@dataclass(frozen=True)
+class SpeechEvent:
+    """A reporting verb and the speaker mention it governs."""
+
+    cue: Span
+    speaker: Span
+    after: bool  # the speaker follows the verb ("said X")
+
+
+@dataclass
+class Decision:
+    """What a sieve decided for one quote."""
+
+    sieve: str
+    mention: Span | None
+    cue: Span | None
+    confidence: float
+    steps: list[str] = field(default_factory=list)
+    inherited_from: int | None = None
+
+
+@dataclass
+class DocContext:
+    text: str
+    paragraphs: list[Span]
+    sentences: list[tuple[int, int]]
+    quotes: list[Found]
+    kinds: list[str] = field(default_factory=list)
+    decisions: list[Decision | None] = field(default_factory=list)
+    toks: list[Token] = field(default_factory=list)
+    in_quote: list[bool] = field(default_factory=list)
+    events: list[SpeechEvent] = field(default_factory=list)
+    _sent_starts: list[int] = field(default_factory=list)
+    _para_starts: list[int] = field(default_factory=list)
+    _tok_starts: list[int] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, text: str, paragraphs: list[Span], sentences: list[tuple[int, int]],
+              quotes: list[Found]) -> "DocContext":
+        ctx = cls(text, paragraphs, sorted(sentences), quotes)
+        ctx.decisions = [None] * len(quotes)
+        ctx.toks = tokens(text)
+        ctx._tok_starts = [t.start for t in ctx.toks]
+        ctx._sent_starts = [s for s, _ in ctx.sentences]
+        ctx._para_starts = [p.start for p in paragraphs]
+        # which tokens stand inside an outer quote
+        ctx.in_quote = [False] * len(ctx.toks)
+        for q in quotes:
+            if q.depth:
+                continue
+            a = bisect.bisect_left(ctx._tok_starts, q.span.start)
+            b = bisect.bisect_left(ctx._tok_starts, q.span.end)
+            for k in range(a, b):
+                ctx.in_quote[k] = True
+        ctx.events = ctx._speech_events()
+        return ctx
+
+    # ---------------------------------------------------------------- lookups
+    def sentence_of(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._sent_starts, offset) - 1
+        if i < 0:
+            return (0, 0)
+        return self.sentences[i]
+
+    def sentence_index(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self._sent_starts, offset) - 1)
+
+    def paragraph_index(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self._para_starts, offset) - 1)
+
+    def tok_index(self, offset: int) -> int:
+        """Index of the first token starting at or after ``offset``."""
+        return bisect.bisect_left(self._tok_starts, offset)
+
+    def outside_tokens(self, start: int, end: int) -> list[int]:
+        a, b = self.tok_index(start), self.tok_index(end)
+        return [k for k in range(a, b) if not self.in_quote[k]]
+
+    # ---------------------------------------------------------------- speech events
+    def _speech_events(self) -> list[SpeechEvent]:
+        out: list[SpeechEvent] = []
+        text, toks = self.text, self.toks
+        for k, t in enumerate(toks):
+            if self.in_quote[k] or t.lower not in en.CUE_VERBS:
+                continue
+            if t.lower in ("call", "calls", "called", "calling", "point", "points", "pointed", "pointing",
+                           "post", "posts", "posted", "report", "reports", "state", "states"):
+                # too often not speech ("so-called", "points out" aside); only as past-tense cues
+                if t.lower not in ("called", "posted", "reported", "stated"):
+                    continue
+            s, e = self.sentence_of(t.start)
+            subj = np_before(text, toks, k, s)
+            if subj is not None and not any(self.in_quote[j] for j in range(self.tok_index(subj.start), k)):
+                out.append(SpeechEvent(Span.of(text, t.start, t.end), subj, False))
+                continue
+            if t.lower in en.STRONG_CUES:
+                obj = np_after(text, toks, k + 1, e)
+                if obj is not None and not is_pronoun(obj.text) or (obj is not None and k + 1 < len(toks)
+                                                                   and toks[k + 1].lower in ("he", "she", "they")):
+                    out.append(SpeechEvent(Span.of(text, t.start, t.end), obj, True))
+        return out
+
+    def events_between(self, start: int, end: int) -> list[SpeechEvent]:
+        return [ev for ev in self.events if start <= ev.cue.start < end]

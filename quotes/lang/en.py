@@ -1,0 +1,233 @@
+"""English language data: plain constants, no code.
+
+Everything here is data the rules read; keep it sorted and commented so a
+reviewer can extend it without touching the sieves.
+"""
+from __future__ import annotations
+
+# Reporting verbs by lemma, with the inflected forms the rules match. A cue is
+# any of these forms (case-insensitive).
+_CUE_LEMMAS = {
+    "accuse": "accuse accuses accused accusing",
+    "acknowledge": "acknowledge acknowledges acknowledged acknowledging",
+    "add": "add adds added adding",
+    "admit": "admit admits admitted admitting",
+    "advise": "advise advises advised advising",
+    "agree": "agree agrees agreed agreeing",
+    "announce": "announce announces announced announcing",
+    "argue": "argue argues argued arguing",
+    "ask": "ask asks asked asking",
+    "assert": "assert asserts asserted asserting",
+    "boast": "boast boasts boasted boasting",
+    "call": "call calls called calling",
+    "charge": "charge charges charged charging",
+    "chant": "chant chants chanted chanting",
+    "claim": "claim claims claimed claiming",
+    "comment": "comment comments commented commenting",
+    "complain": "complain complains complained complaining",
+    "concede": "concede concedes conceded conceding",
+    "conclude": "conclude concludes concluded concluding",
+    "condemn": "condemn condemns condemned condemning",
+    "confirm": "confirm confirms confirmed confirming",
+    "continue": "continue continues continued continuing",
+    "counter": "counter counters countered countering",
+    "cry": "cry cries cried crying",
+    "declare": "declare declares declared declaring",
+    "demand": "demand demands demanded demanding",
+    "deny": "deny denies denied denying",
+    "describe": "describe describes described describing",
+    "dub": "dub dubs dubbed dubbing",
+    "emphasize": "emphasize emphasizes emphasized emphasizing emphasise emphasises emphasised",
+    "explain": "explain explains explained explaining",
+    "express": "express expresses expressed expressing",
+    "insist": "insist insists insisted insisting",
+    "joke": "joke jokes joked joking",
+    "label": "label labels labeled labelled labeling",
+    "laugh": "laugh laughs laughed laughing",
+    "lament": "lament laments lamented lamenting",
+    "maintain": "maintain maintains maintained maintaining",
+    "mention": "mention mentions mentioned mentioning",
+    "note": "note notes noted noting",
+    "observe": "observe observes observed observing",
+    "pledge": "pledge pledges pledged pledging",
+    "point": "point points pointed pointing",
+    "post": "post posts posted posting",
+    "predict": "predict predicts predicted predicting",
+    "proclaim": "proclaim proclaims proclaimed proclaiming",
+    "promise": "promise promises promised promising",
+    "quip": "quip quips quipped quipping",
+    "recall": "recall recalls recalled recalling",
+    "reply": "reply replies replied replying",
+    "report": "report reports reported reporting",
+    "respond": "respond responds responded responding",
+    "retort": "retort retorts retorted retorting",
+    "reveal": "reveal reveals revealed revealing",
+    "say": "say says said saying",
+    "shout": "shout shouts shouted shouting",
+    "sigh": "sigh sighs sighed sighing",
+    "state": "state states stated stating",
+    "stress": "stress stresses stressed stressing",
+    "suggest": "suggest suggests suggested suggesting",
+    "tell": "tell tells told telling",
+    "testify": "testify testifies testified testifying",
+    "thunder": "thunder thunders thundered thundering",
+    "tout": "tout touts touted touting",
+    "tweet": "tweet tweets tweeted tweeting",
+    "urge": "urge urges urged urging",
+    "vow": "vow vows vowed vowing",
+    "warn": "warn warns warned warning",
+    "write": "write writes wrote written writing",
+    "yell": "yell yells yelled yelling",
+}
+CUE_VERBS: frozenset[str] = frozenset(w for forms in _CUE_LEMMAS.values() for w in forms.split())
+
+# Cues that, placed right after a quote, almost always introduce its speaker
+# ("…," said X / "…," X added). Subset used with higher confidence.
+STRONG_CUES: frozenset[str] = frozenset(
+    "said says say added adds told tells wrote writes asked asks continued continues "
+    "explained explains noted notes insisted insists warned warns tweeted tweets "
+    "replied replies responded responds declared declares stated states argued "
+    "argues recalled recalls concluded concludes laughed joked quipped sighed "
+    "shouted yelled cried added countered conceded acknowledged admitted "
+    "posted claimed claims announced announces".split()
+)
+
+# Nouns that stand for an utterance: "the statement continued" speaks for
+# whoever issued the statement.
+UTTERANCE_NOUNS: frozenset[str] = frozenset(
+    "statement statements release letter message report memo tweet post note "
+    "communique communiqué email e-mail editorial filing complaint lawsuit "
+    "commentary article ad advertisement video".split()
+)
+
+# Words that may open the "according to" style outlet/speaker phrase.
+ACCORDING = ("according to",)
+
+# Personal pronouns that can be a speaker mention, with the kind of antecedent.
+PRONOUNS: dict[str, str] = {
+    "he": "person", "she": "person", "i": "person", "we": "group", "they": "group",
+    "it": "organization",
+}
+
+# Titles and honorifics: stripped from canonical names, kept as roles.
+TITLES: frozenset[str] = frozenset(
+    "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady rev rev. "
+    "sen sen. senator rep rep. representative gov gov. governor president "
+    "vice-president vp pres. gen gen. general col col. lt lt. capt capt. cmdr "
+    "adm adm. sgt sgt. secretary minister chairman chairwoman chair speaker "
+    "leader mayor judge justice attorney ambassador pope king queen prince "
+    "princess sheikh ayatollah dictator premier chancellor commissioner "
+    "spokesman spokeswoman spokesperson director chief ceo founder candidate "
+    "nominee former late then-candidate first lady".split()
+)
+
+# Lower-case words allowed inside a speaker noun phrase ("the North Korean
+# foreign ministry", "a White House spokesman").
+NP_INNER_WORDS: frozenset[str] = frozenset(
+    "foreign affairs interior defense defence justice state federal national "
+    "general chief senior top former official officials spokesman spokeswoman "
+    "spokesperson spokespeople ministry minister ministers department government "
+    "administration agency agencies party campaign committee council office "
+    "press secretary secretaries aide aides adviser advisers advisor advisors "
+    "team staff source sources regime embassy military army police "
+    "state-run state-owned news service services network organization group "
+    "union board court commission authority authorities leader leaders "
+    "leadership people nominee candidate presidential vice-presidential "
+    "republican democratic democrat running mate manager chairman chairwoman "
+    "director analyst analysts expert experts economist economists "
+    "strategist strategists pollster lawmaker lawmakers senator senators "
+    "governor governors mayor representatives officer officers member members "
+    "group spokesmen white house of the for and at on u.s. us "
+    "communist socialist conservative liberal opposition prime deputy "
+    "assistant associate executive research think tank statement statements "
+    "report study poll survey release letter message newspaper website "
+    "attorney lawyer lawyers prosecutor prosecutors judge worker workers "
+    "voter voters supporter supporters critic critics activist activists "
+    "protester protesters resident residents witness witnesses friend family "
+    "relative relatives father mother son daughter wife husband brother sister".split()
+)
+
+# Head nouns that make a phrase an organization rather than a person.
+ORG_HEADS: frozenset[str] = frozenset(
+    "ministry department government administration agency party campaign "
+    "committee council office regime embassy military army police network "
+    "organization organisation group union board court commission authority "
+    "authorities news service times post journal press association institute "
+    "foundation university company corporation corp inc bank fund center centre "
+    "house senate congress parliament assembly team staff statement "
+    "federation league coalition alliance movement republic kingdom".split()
+)
+
+# Countries and country-like names (typed "country").
+COUNTRIES: frozenset[str] = frozenset(
+    "afghanistan albania algeria argentina armenia australia austria belarus "
+    "belgium bolivia brazil britain bulgaria canada chile china colombia cuba "
+    "denmark ecuador egypt england ethiopia europe finland france germany greece "
+    "hungary india indonesia iran iraq ireland israel italy japan jordan kenya "
+    "korea kuwait lebanon libya mexico morocco netherlands nicaragua nigeria "
+    "norway pakistan palestine peru philippines poland portugal qatar romania "
+    "russia scotland serbia somalia spain sudan sweden switzerland syria taiwan "
+    "turkey ukraine venezuela vietnam yemen zimbabwe".split()
+) | frozenset({
+    "north korea", "south korea", "saudi arabia", "united states", "united kingdom",
+    "the united states", "u.s.", "the u.s.", "us", "uk", "u.k.", "the uk",
+    "united arab emirates", "new zealand", "south africa", "the west", "washington",
+    "moscow", "beijing", "tehran", "pyongyang", "caracas", "havana", "kremlin",
+    "the kremlin",
+})
+
+# Channels and publishers: a quote said "on Twitter" or "told Reuters" came out
+# through them. Keys are folded names, values the canonical outlet name.
+OUTLET_NAMES: dict[str, str] = {
+    "twitter": "Twitter", "x": "X", "facebook": "Facebook", "instagram": "Instagram",
+    "youtube": "YouTube", "tiktok": "TikTok", "truth social": "Truth Social",
+    "reuters": "Reuters", "the associated press": "Associated Press",
+    "associated press": "Associated Press", "ap": "Associated Press",
+    "afp": "AFP", "agence france-presse": "AFP", "bloomberg": "Bloomberg",
+    "cnn": "CNN", "fox news": "Fox News", "fox": "Fox News", "msnbc": "MSNBC",
+    "nbc": "NBC", "nbc news": "NBC News", "abc": "ABC", "abc news": "ABC News",
+    "cbs": "CBS", "cbs news": "CBS News", "npr": "NPR", "pbs": "PBS", "bbc": "BBC",
+    "the new york times": "The New York Times", "new york times": "The New York Times",
+    "the washington post": "The Washington Post", "washington post": "The Washington Post",
+    "the wall street journal": "The Wall Street Journal", "politico": "Politico",
+    "breitbart": "Breitbart", "breitbart news": "Breitbart News", "the hill": "The Hill",
+    "kcna": "Korean Central News Agency", "korean central news agency": "Korean Central News Agency",
+    "xinhua": "Xinhua", "tass": "TASS", "ria novosti": "RIA Novosti", "irna": "IRNA",
+    "al jazeera": "Al Jazeera", "usa today": "USA Today", "the guardian": "The Guardian",
+}
+
+# Words after which a capitalised quoted phrase is a title, not speech
+# ("the film “…”", "on “Fox News Sunday”").
+TITLE_CUES: frozenset[str] = frozenset(
+    "film movie book novel song album show series program programme episode "
+    "broadcast article column essay op-ed editorial headline titled entitled "
+    "called dubbed named magazine newspaper play poem documentary podcast "
+    "hashtag slogan tagline".split()
+)
+
+# Small words that may stay lower-case in a title ("Of Mice and Men").
+TITLE_SMALL_WORDS: frozenset[str] = frozenset(
+    "a an and as at but by for from in into of on or the to with vs. vs".split()
+)
+
+# Quote mark pairs: opening mark -> the closing marks that may end it.
+QUOTE_PAIRS: dict[str, str] = {
+    "“": "”\"",
+    "”": "”",      # Swedish/Finnish style ”…”
+    "„": "“”\"",
+    "\"": "\"”“",
+    "‘": "’'",
+    "‚": "‘’",
+    "'": "'’",
+    "«": "»",
+    "»": "«",      # Danish style »…«
+    "‹": "›",
+    "›": "‹",
+    "「": "」",
+    "『": "』",
+}
+OPENING_MARKS = "“„‘‚«‹「『"
+CLOSING_MARKS = "”’»›」』"
+AMBIGUOUS_MARKS = "\"'"
+DOUBLE_MARKS = "“”„\"«»「」『』"
+ALL_MARKS = "“”‘’\"'«»„‚‹›「」『』"

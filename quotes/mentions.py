@@ -1,0 +1,214 @@
+"""Words, noun phrases and names, with offsets.
+
+The sieves ask this module three questions: what are the tokens of a stretch
+of text, which noun phrase stands next to a cue verb, and what canonical name
+and type does a mention have.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import regex
+
+from .lang import en
+from .types import Span
+
+_TOKEN = regex.compile(
+    r"(?:\p{Lu}\.){2,}"                      # U.S. U.N.
+    r"|[\p{L}\p{N}]+(?:[’'\-\.][\p{L}\p{N}]+)*"  # words, Korea’s, al-Assad, d’état
+    r"|[^\s\p{L}\p{N}]",                     # one punctuation mark
+    regex.V1,
+)
+
+DETERMINERS = frozenset("the a an this that these those his her its their our".split())
+# Capitalised words that open sentences but never names.
+NOT_NAMES = frozenset(
+    "the a an and but or so yet still also meanwhile however instead later earlier "
+    "then now today yesterday tomorrow tonight monday tuesday wednesday thursday friday "
+    "saturday sunday last next this that these those there here when while after before "
+    "as if in on at by for from with without of to into over under about since until "
+    "although though because some many most several few all both each every other "
+    "his her its their our my your we i he she they it you who what where why how "
+    "asked speaking writing according in an earlier statement".split()
+)
+AUX_ADVERBS = frozenset(
+    "also then later again once previously recently has have had would will could "
+    "should may might did does do just only further separately simply "
+    "repeatedly reportedly flatly quickly immediately often frequently "
+    "publicly privately bluntly angrily".split()
+)
+NAME_PARTICLES = frozenset("al al- bin ibn de da del della di van von der la le du dos el".split())
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_cap(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[:1].isalnum()
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    end = len(text) if end is None else end
+    return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
+
+
+def fold(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    return s.replace("’", "'").lower().strip()
+
+
+def strip_possessive(word: str) -> str:
+    for suf in ("’s", "'s", "’", "'"):
+        if word.endswith(suf) and len(word) > len(suf):
+            return word[: -len(suf)]
+    return word
+
+
+def _np_word(tok: Token) -> bool:
+    lw = tok.lower
+    if tok.is_cap:
+        return True
+    return lw in en.NP_INNER_WORDS or lw in en.TITLES or lw in NAME_PARTICLES or lw.startswith("al-")
+
+
+def np_before(text: str, toks: list[Token], i: int, lo: int) -> Span | None:
+    """The noun phrase ending just before token ``i`` (exclusive), not reaching left of ``lo``.
+
+    Skips auxiliaries and adverbs between subject and verb ("Trump also said").
+    """
+    j = i - 1
+    while j >= 0 and toks[j].start >= lo and (toks[j].lower in AUX_ADVERBS or toks[j].lower.endswith("ly")) \
+            and not toks[j].is_cap:
+        j -= 1
+    if j < 0 or toks[j].start < lo:
+        return None
+    if toks[j].lower in en.PRONOUNS or toks[j].lower in ("who",):
+        if toks[j].lower == "who":
+            return None
+        return Span.of(text, toks[j].start, toks[j].end)
+    end_j = j
+    k = j
+    while k >= 0 and toks[k].start >= lo and toks[k].is_word and _np_word(toks[k]):
+        k -= 1
+    first = k + 1
+    if k >= 0 and toks[k].start >= lo and toks[k].lower in DETERMINERS:
+        first = k
+    # trim connecting words at the left edge ("of", "and")
+    while first <= end_j and toks[first].lower in ("of", "and", "for", "at", "on") :
+        first += 1
+    # drop sentence-opening adverbs ("Meanwhile Trump")
+    while first <= end_j and toks[first].lower in NOT_NAMES and toks[first].lower not in DETERMINERS:
+        first += 1
+    if first > end_j:
+        return None
+    # a phrase must hold a name or a head noun; "the" alone is nothing
+    words = [t for t in toks[first:end_j + 1]]
+    if not any(t.is_cap or t.lower in en.NP_INNER_WORDS or t.lower in en.TITLES for t in words
+               if t.lower not in DETERMINERS):
+        return None
+    # the last word of a phrase is its head: "of" or a determiner cannot end it
+    while end_j >= first and toks[end_j].lower in ("of", "and", "the", "for", "at", "on"):
+        end_j -= 1
+    if end_j < first:
+        return None
+    return Span.of(text, toks[first].start, toks[end_j].end)
+
+
+def np_after(text: str, toks: list[Token], i: int, hi: int) -> Span | None:
+    """The noun phrase starting at token ``i``, not reaching past ``hi``.
+
+    Stops at a comma, so "said X, who replaced Y" gives X.
+    """
+    if i >= len(toks) or toks[i].end > hi:
+        return None
+    t = toks[i]
+    if t.lower in en.PRONOUNS:
+        return Span.of(text, t.start, t.end)
+    j = i
+    if toks[j].lower in DETERMINERS:
+        j += 1
+    k = j
+    while k < len(toks) and toks[k].end <= hi and toks[k].is_word and _np_word(toks[k]):
+        k += 1
+    while k - 1 >= j and toks[k - 1].lower in ("of", "and", "the", "for", "at", "on", "u.s"):
+        if toks[k - 1].lower == "u.s":
+            break
+        k -= 1
+    if k <= j:
+        return None
+    words = toks[j:k]
+    if not any(w.is_cap or w.lower in en.NP_INNER_WORDS or w.lower in en.TITLES for w in words):
+        return None
+    return Span.of(text, toks[i].start, toks[k - 1].end)
+
+
+def split_role(mention: str) -> tuple[str, str | None]:
+    """'Foreign Ministry spokesman Seyyed Abbas Mousavi' -> ('Seyyed Abbas Mousavi', 'Foreign Ministry spokesman').
+
+    The name is the run of capitalised words after the last lower-case title word.
+    """
+    words = mention.split()
+    last_title = -1
+    for idx, w in enumerate(words):
+        lw = w.lower().strip(",.")
+        if (lw in en.TITLES or lw in en.NP_INNER_WORDS) and not w[:1].isupper() and lw not in NAME_PARTICLES:
+            last_title = idx
+    if 0 <= last_title < len(words) - 1:
+        name_words = words[last_title + 1:]
+        if all(w[:1].isupper() or w.lower() in NAME_PARTICLES or w.lower().startswith("al-") for w in name_words):
+            return " ".join(name_words), " ".join(words[: last_title + 1])
+    # leading capitalised titles: "President Barack Obama", "Sen. Ted Cruz"
+    i = 0
+    while i < len(words) - 1 and words[i].lower().strip(".") in {t.strip(".") for t in en.TITLES}:
+        i += 1
+    if i:
+        return " ".join(words[i:]), " ".join(words[:i])
+    return mention, None
+
+
+def clean_name(mention: str) -> str:
+    """The canonical form of a mention: determiners, possessives and titles off."""
+    words = mention.replace("\n", " ").split()
+    while words and words[0].lower() in DETERMINERS:
+        words = words[1:]
+    if not words:
+        return mention.strip()
+    words[-1] = strip_possessive(words[-1])
+    name, _role = split_role(" ".join(words))
+    return name.strip(" ,.;:")
+
+
+def entity_type(name: str, mention: str | None = None) -> str:
+    low = fold(name)
+    if low in en.PRONOUNS:
+        return "person" if en.PRONOUNS[low] == "person" else "unknown"
+    if low in en.COUNTRIES or low.removeprefix("the ") in en.COUNTRIES:
+        return "country"
+    words = low.split()
+    if any(w in en.ORG_HEADS for w in words) or (mention and any(
+            w in en.ORG_HEADS for w in fold(mention).split()[-1:])):
+        return "organization"
+    if words and all(w.isupper() for w in name.split()) and len(name) <= 6:
+        return "organization"  # KCNA, WPK, NATO
+    caps = [w for w in name.split() if w[:1].isupper()]
+    if caps and len(caps) == len(name.split()):
+        return "person"
+    return "unknown"
+
+
+def is_pronoun(s: str) -> bool:
+    return fold(s) in en.PRONOUNS

@@ -1,0 +1,128 @@
+"""The extractor: a document in, its attributed quotes out.
+
+    ex = Extractor(engine="rules")
+    for quote in ex.extract(Document.from_text(text)):
+        ...
+
+Steps: paragraphs -> sentences (the chosen engine) -> quote marks ->
+kinds -> sieves -> canonical speakers and outlets. ``extract`` is a pure
+function of the document, so a distributed engine can map it.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import replace
+
+from .classify import classify
+from .context import DocContext
+from .finder import find_quotes
+from .lang import en
+from .resolve import Resolver, same_speaker
+from .segment import RuleSegmenter, Segmenter, paragraphs
+from .sieves import parse_config, run_sieves
+from .types import Document, Quote, Span
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("stanza", "rules")
+DEFAULT_ENGINE = "stanza"
+
+
+def make_segmenter(engine: str, models: str | os.PathLike | None = None) -> Segmenter:
+    if engine == "rules":
+        return RuleSegmenter()
+    if engine == "stanza":
+        from .stanza_engine import StanzaSegmenter  # imports torch: only when asked for
+        return StanzaSegmenter(models)
+    raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+
+
+class Extractor:
+    """Loads its engine once; ``extract`` may then be called for any number of documents."""
+
+    def __init__(self, engine: str = DEFAULT_ENGINE, models: str | os.PathLike | None = None,
+                 sieves: str | None = None):
+        parse_config(sieves)  # fail early on a bad configuration
+        self.engine = engine
+        self.sieves = sieves
+        self.segmenter = make_segmenter(engine, models)
+        self._rules = RuleSegmenter()
+
+    def sentences(self, text: str, paras: list[Span]) -> list[tuple[int, int]]:
+        """Sentences of every paragraph; the neural engine only runs on paragraphs that hold a
+        quote mark or neighbour one, where attribution reads sentence boundaries."""
+        if isinstance(self.segmenter, RuleSegmenter):
+            return self.segmenter.sentences(text, [(p.start, p.end) for p in paras])
+        marked = {i for i, p in enumerate(paras) if any(c in en.DOUBLE_MARKS or c in "‘’'" for c in p.text)}
+        wanted = sorted({j for i in marked for j in (i - 1, i, i + 1) if 0 <= j < len(paras)})
+        neural = self.segmenter.sentences(text, [(paras[j].start, paras[j].end) for j in wanted]) if wanted else []
+        rest = self._rules.sentences(text, [(p.start, p.end) for j, p in enumerate(paras) if j not in set(wanted)])
+        return sorted(neural + rest)
+
+    def extract(self, document: Document | str) -> list[Quote]:
+        doc = Document.from_text(document) if isinstance(document, str) else document
+        return extract_quotes(doc.text, self.sentences, self.sieves)
+
+
+def extract_quotes(text: str, sentencer, sieves: str | None = None) -> list[Quote]:
+    paras = paragraphs(text)
+    found = find_quotes(text, paras)
+    ctx = DocContext.build(text, paras, sentencer(text, paras), found)
+    ctx.kinds = [classify(ctx, qi) for qi in range(len(found))]
+    run_sieves(ctx, sieves)
+    resolver = Resolver(ctx)
+    quotes: list[Quote] = []
+    for qi, f in enumerate(found):
+        d = ctx.decisions[qi]
+        kind = ctx.kinds[qi]
+        q = Quote(span=f.span, content=f.content, kind=kind, closed=f.closed)
+        if d is not None:
+            speaker, steps = resolver.speaker(d, qi)
+            outlet, osteps = resolver.outlet(d, qi, speaker)
+            if outlet is None and d.inherited_from is not None:
+                prev = quotes[d.inherited_from]
+                outlet = prev.outlet
+                if outlet:
+                    osteps = [f"outlet of the quote it continues ({outlet.name})"]
+            expl = (f"sieve {d.sieve}: mention '{d.mention.text if d.mention else ''}'"
+                    + (f", cue '{d.cue.text}'" if d.cue else ""),) + tuple(d.steps) + tuple(steps) + tuple(osteps)
+            q = replace(q, speaker=speaker, cue=d.cue, outlet=outlet, sieve=d.sieve,
+                        confidence=d.confidence, explanation=expl)
+        elif q.kind not in ("scare", "title") and f.depth and quotes:
+            # a nested quote speaks with the voice of the quote around it
+            outer = next((o for o in reversed(quotes) if o.span.start <= f.span.start and o.span.end >= f.span.end
+                          and o.speaker), None)
+            if outer:
+                q = replace(q, speaker=outer.speaker, cue=outer.cue, outlet=outer.outlet, sieve="nested",
+                            confidence=outer.confidence * 0.8, explanation=("inside the quote at "
+                                                                            f"{outer.span.start}",))
+        quotes.append(q)
+    return _propagate_outlets(quotes)
+
+
+def _propagate_outlets(quotes: list[Quote]) -> list[Quote]:
+    """A speaker's quotes with no outlet of their own take the one the same speaker used
+    elsewhere in the document (a statement quoted piecemeal)."""
+    with_outlet = [q for q in quotes if q.outlet and q.speaker]
+    out = []
+    for q in quotes:
+        if q.outlet is None and q.speaker is not None and q.kind not in ("scare", "title"):
+            src = min((o for o in with_outlet if same_speaker(o.speaker.name, q.speaker.name)),
+                      key=lambda o: abs(o.span.start - q.span.start), default=None)
+            if src is not None:
+                q = replace(q, outlet=replace(src.outlet, mention=src.outlet.mention),
+                            explanation=q.explanation + (f"outlet of the same speaker's quote at {src.span.start}",))
+        out.append(q)
+    return out
+
+
+_default: Extractor | None = None
+
+
+def extract(text: str, engine: str = "rules", sieves: str | None = None) -> list[Quote]:
+    """Extract the quotes of one text (library shortcut; the extractor is cached)."""
+    global _default
+    if _default is None or _default.engine != engine or _default.sieves != sieves:
+        _default = Extractor(engine=engine, sieves=sieves)
+    return _default.extract(text)

@@ -1,0 +1,247 @@
+"""From a speaker mention to a canonical speaker; from an attribution to its outlet.
+
+* a pronoun ("he") resolves to the nearest earlier named speaker of a fitting type;
+* an utterance noun ("the statement continued") to whoever issued it: the speaker
+  of the quote before;
+* a common noun phrase ("the party", "the spokesman") to the nearest earlier
+  name that holds its head noun;
+* a short name ("Maduro") to the fullest form of it in the document ("Nicolás Maduro").
+
+Outlets come from the attribution's own words ("carried by KCNA", "on Twitter",
+"told Reuters"), from a spokesman's ministry, or from the same speaker's other
+quotes in the document.
+"""
+from __future__ import annotations
+
+import regex
+
+from .context import Decision, DocContext
+from .lang import en
+from .mentions import DETERMINERS, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
+from .types import Outlet, Speaker, Span
+
+_NAME_RUN = regex.compile(
+    r"(?<![\p{L}\p{N}])(?:\p{Lu}[\p{L}\p{M}\-\.’']*)"
+    r"(?:(?:\s+|\s+(?:of|de|del|al|bin|da|van|von|the|for|and)\s+|’s\s+|'s\s+)(?:\p{Lu}[\p{L}\p{M}\-\.’']*))*",
+    regex.V1,
+)
+_ABBR = regex.compile(r"\(\s*(\p{Lu}[\p{Lu}\.]{1,9})\s*\)")
+
+
+def _stem(w: str) -> str:
+    w = strip_possessive(fold(w)).strip(".,")
+    for suf in ("ns", "n", "s"):
+        if len(w) > 4 and w.endswith(suf) and not w.endswith("ss"):
+            return w[: -len(suf)]
+    return w
+
+
+def key_tokens(name: str) -> frozenset[str]:
+    stop = DETERMINERS | {"of", "and", "for", "state-run", "the"}
+    return frozenset(_stem(w) for w in regex.findall(r"[\p{L}\p{N}][\p{L}\p{N}’'\-\.]*", name)
+                     if fold(w) not in stop and fold(w) not in en.TITLES)
+
+
+class Resolver:
+    def __init__(self, ctx: DocContext):
+        self.ctx = ctx
+        self.names = self._names()  # (start, end, text) of capitalised name runs, in order
+
+    def _names(self) -> list[tuple[int, int, str]]:
+        out = []
+        for m in _NAME_RUN.finditer(self.ctx.text):
+            s, e = m.start(), m.end()
+            txt = m.group().rstrip(".’'")
+            e = s + len(txt)
+            words = txt.split()
+            while words and fold(words[0]) in DETERMINERS | {"but", "and", "in", "on", "at", "as", "when", "while",
+                                                            "after", "before", "if", "so", "meanwhile"}:
+                s += len(words[0]) + 1
+                words = words[1:]
+            if words:
+                out.append((s, e, " ".join(words)))
+        return out
+
+    # ------------------------------------------------------------ names
+    def full_name(self, name: str, before: int) -> str:
+        """The fullest name in the document that ends with (or equals) ``name``."""
+        if not name:
+            return name
+        parts = name.split()
+        last = fold(parts[-1])
+        best = name
+        for s, e, txt in self.names:
+            words = txt.split()
+            # the name may be followed by more words in a run ("Maduro’s Foreign Minister")
+            for j in range(len(words)):
+                if fold(strip_possessive(words[j])) == last and j + 1 > len(best.split()):
+                    cand_words = words[: j + 1]
+                    # drop titles at the front
+                    cand, _ = split_role(" ".join(cand_words))
+                    cand_parts = cand.split()
+                    if len(cand_parts) > len(best.split()) and len(cand_parts) <= 4 and \
+                            all(fold(p) in {fold(w) for w in cand_parts} for p in parts):
+                        best = " ".join(strip_possessive(w) for w in cand_parts)
+        return best
+
+    def antecedent(self, pronoun: str, before: int, exclude: Span | None = None) -> tuple[str, Span] | None:
+        """Nearest earlier named speaker (speech events first, then quote speakers)."""
+        want = en.PRONOUNS.get(fold(pronoun), "unknown")
+        cands: list[tuple[int, str, Span]] = []
+        for ev in self.ctx.events:
+            if ev.speaker.start < before and not is_pronoun(ev.speaker.text) and \
+                    not self._nominal(ev.speaker.text):
+                cands.append((ev.speaker.start, clean_name(ev.speaker.text), ev.speaker))
+        cands.sort(key=lambda c: c[0])
+        for _, name, span in reversed(cands):
+            typ = entity_type(name, span.text)
+            if want == "person" and typ not in ("person", "unknown"):
+                continue
+            if want in ("group", "organization") and typ == "person" and fold(pronoun) == "it":
+                continue
+            return name, span
+        # no speech event: the nearest earlier person-like name
+        for s, e, txt in reversed(self.names):
+            if e <= before:
+                nm = clean_name(txt)
+                if want != "person" or entity_type(nm) == "person":
+                    if len(nm) > 2 and fold(nm) not in en.TITLES:
+                        return nm, Span.of(self.ctx.text, s, e)
+        return None
+
+    @staticmethod
+    def _nominal(mention: str) -> bool:
+        """A phrase with no capitalised word: "the party", "the statement", "a spokesman"."""
+        words = mention.split()
+        return bool(words) and not any(w[:1].isupper() for w in words[1:]) and (
+            words[0].lower() in DETERMINERS or not words[0][:1].isupper())
+
+    def resolve_nominal(self, mention: Span, qi: int) -> tuple[str, list[str]] | None:
+        words = [fold(w) for w in mention.text.split()]
+        head = words[-1] if words else ""
+        ctx = self.ctx
+        if head in en.UTTERANCE_NOUNS:
+            # whoever issued the statement: the speaker of the nearest attributed quote before
+            for pj in range(qi - 1, -1, -1):
+                d = ctx.decisions[pj]
+                if d is not None and d.mention is not None and fold(d.mention.text).split()[-1:] != [head]:
+                    name = self.speaker_name(d.mention, pj)[0]
+                    return name, [f"'{mention.text}' is the statement of {name}"]
+            return None
+        # "the party", "the ministry": the nearest earlier name holding the head noun
+        for s, e, txt in reversed(self.names):
+            if e <= mention.start and head and head in [_stem(w) for w in txt.split()] + \
+                    [fold(w) for w in txt.split()]:
+                name = txt
+                m = _ABBR.match(ctx.text, e, e + 12) if e < len(ctx.text) else None
+                return clean_name(name), [f"'{mention.text}' refers to {name}" + (f" ({m.group(1)})" if m else "")]
+        for s, e, txt in reversed(self.names):
+            if e <= mention.start and head and fold(txt).endswith(head):
+                return clean_name(txt), [f"'{mention.text}' refers to {txt}"]
+        return None
+
+    def speaker_name(self, mention: Span, qi: int) -> tuple[str, list[str]]:
+        text = mention.text.replace("\n", " ")
+        if is_pronoun(text):
+            ant = self.antecedent(text, mention.start)
+            if ant:
+                name = self.full_name(ant[0], mention.start)
+                return name, [f"pronoun '{text}' -> {name} (at {ant[1].start})"]
+            return text, [f"pronoun '{text}' unresolved"]
+        if self._nominal(text):
+            r = self.resolve_nominal(mention, qi)
+            if r:
+                return r
+            return clean_name(text), []
+        name = clean_name(text)
+        full = self.full_name(name, mention.start)
+        steps = [f"'{name}' is '{full}' in this document"] if full != name else []
+        return full, steps
+
+    # ------------------------------------------------------------ speakers
+    def speaker(self, d: Decision, qi: int) -> tuple[Speaker | None, list[str]]:
+        if d.mention is None:
+            return None, []
+        name, steps = self.speaker_name(d.mention, qi)
+        if not name:
+            return None, steps
+        _, role = split_role(clean_name_keep_titles(d.mention.text))
+        typ = entity_type(name, d.mention.text)
+        if is_pronoun(d.mention.text) and typ == "unknown":
+            typ = "person" if fold(d.mention.text) in ("he", "she") else typ
+        return Speaker(name=name, type=typ, mention=d.mention, role=role,
+                       affiliation=self.affiliation(role, d.mention.start)), steps
+
+    def affiliation(self, role: str | None, before: int) -> str | None:
+        """'Foreign Ministry spokesman' -> the fullest earlier name holding 'Foreign Ministry'."""
+        if not role:
+            return None
+        caps = [w for w in role.split() if w[:1].isupper() and fold(w) not in en.TITLES]
+        if not caps:
+            return None
+        org = " ".join(caps)
+        best = org
+        for s, e, txt in self.names:
+            if e <= before and org in txt and len(txt) > len(best):
+                best = txt
+        return clean_name(best)
+
+    # ------------------------------------------------------------ outlets
+    _OUTLET_PATTERNS = [
+        regex.compile(r"\b(?:carried|published|reported|released|broadcast|aired)\s+(?:by|on|in)\s+(?:the\s+)?"
+                      r"(?:state-run\s+|state-owned\s+|official\s+|state\s+)*(?P<o>\p{Lu}[\p{L}\-\.’']*(?:\s+\p{Lu}[\p{L}\-\.’']*)*)"
+                      r"(?:\s*\((?P<abbr>\p{Lu}[\p{Lu}\.]{1,9})\))?", regex.V1),
+        regex.compile(r"\b(?:told|tells|telling|to)\s+(?:the\s+)?(?P<o>\p{Lu}[\p{L}\-\.’']*(?:\s+\p{Lu}[\p{L}\-\.’']*)*)",
+                      regex.V1),
+        regex.compile(r"\b(?:on|via|in a post on|in a tweet on|wrote on|posted on)\s+(?P<o>Twitter|Facebook|Instagram|"
+                      r"YouTube|TikTok|Truth Social|X)\b", regex.V1),
+        regex.compile(r"\bin\s+an?\s+(?:\w+\s+)?interview\s+(?:with|on|to)\s+(?:the\s+)?"
+                      r"(?P<o>\p{Lu}[\p{L}\-\.’']*(?:\s+\p{Lu}[\p{L}\-\.’']*)*)", regex.V1),
+        regex.compile(r"\b(?P<tweet>tweet(?:ed|s)?|in a tweet)\b", regex.V1),
+    ]
+
+    def outlet(self, d: Decision, qi: int, speaker: Speaker | None) -> tuple[Outlet | None, list[str]]:
+        ctx = self.ctx
+        if d.cue is None:
+            return None, []
+        s, e = ctx.sentence_of(d.cue.start)
+        q = ctx.quotes[qi]
+        # the attribution's own clause: the sentence of the cue, outside the quote
+        lo, hi = s, e
+        if q.span.start <= d.cue.start:
+            lo = max(lo, q.span.end)
+        for pat in self._OUTLET_PATTERNS:
+            for m in pat.finditer(ctx.text, lo, hi):
+                if "tweet" in m.groupdict() and m.group("tweet"):
+                    return Outlet("Twitter", Span.of(ctx.text, m.start("tweet"), m.end("tweet"))), ["tweet -> Twitter"]
+                name = m.group("o")
+                if not name:
+                    continue
+                fname = fold(name)
+                if pat is self._OUTLET_PATTERNS[1] and fname not in en.OUTLET_NAMES and not (
+                        name.isupper() and len(name) <= 6) and not any(
+                        w in fname.split() for w in ("news", "times", "post", "journal", "agency", "radio",
+                                                     "television", "tv", "network", "magazine", "press")):
+                    continue  # "told Smith" is a person, not an outlet
+                if q.span.start <= m.start() < q.span.end:
+                    continue
+                canonical = en.OUTLET_NAMES.get(fname, name)
+                gd = m.groupdict()
+                abbr = gd.get("abbr")
+                end = m.end("abbr") + 1 if abbr else m.end("o")
+                return Outlet(canonical, Span.of(ctx.text, m.start("o"), end)), [f"outlet phrase '{ctx.text[m.start():end]}'"]
+        if speaker is not None and speaker.affiliation:
+            return Outlet(speaker.affiliation, None), [f"{speaker.role} speaks for {speaker.affiliation}"]
+        return None, []
+
+
+def clean_name_keep_titles(mention: str) -> str:
+    words = mention.replace("\n", " ").split()
+    while words and words[0].lower() in DETERMINERS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def same_speaker(a: str, b: str) -> bool:
+    ka, kb = key_tokens(a), key_tokens(b)
+    return bool(ka and kb) and (ka <= kb or kb <= ka)

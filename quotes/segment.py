@@ -1,0 +1,108 @@
+"""Paragraphs and sentences, as offsets into the text.
+
+Two sentence engines share one interface (``Segmenter.sentences``): ``rules``
+(this module, no model) and ``stanza`` (:mod:`quotes.stanza_engine`). Both
+return ``(start, end)`` pairs into the very text they were given; nothing is
+normalised, so offsets never move.
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+import regex
+
+from .types import Span
+
+_PARA_BREAK = regex.compile(r"\n[^\S\n]*\n\s*")
+_LINE_BREAK = regex.compile(r"\n\s*")
+
+# Abbreviations after which a full stop does not end a sentence.
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st mt gen gov sen rep rev col lt capt sgt cmdr adm "
+    "pres inc ltd co corp dept univ vs etc no nos fig al approx est "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m".split()
+)
+# A sentence ends at . ! ? (possibly …) followed by closing marks, then space and
+# a capital, digit or opening mark.
+_SENT_END = regex.compile(
+    r"""(?<=[.!?…])["”’'»)\]]*(?=\s+["“‘'«(\[]?[\p{Lu}\d])""", regex.V1
+)
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Paragraphs: runs of text between blank lines; a text with no blank line
+    is split at every line break instead. Leading/trailing space is left out."""
+    splitter = _PARA_BREAK if _PARA_BREAK.search(text) else _LINE_BREAK
+    out: list[Span] = []
+    pos = 0
+    for m in splitter.finditer(text):
+        _add_trimmed(text, pos, m.start(), out)
+        pos = m.end()
+    _add_trimmed(text, pos, len(text), out)
+    return out
+
+
+def _add_trimmed(text: str, start: int, end: int, out: list[Span]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Span.of(text, start, end))
+
+
+class Segmenter(Protocol):
+    name: str
+
+    def sentences(self, text: str, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Sentence spans for each region (a paragraph), in order, as offsets into ``text``."""
+
+
+class RuleSegmenter:
+    """Full stops, question and exclamation marks followed by a capital;
+    abbreviations and initials don't end a sentence."""
+
+    name = "rules"
+
+    def sentences(self, text: str, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        for lo, hi in regions:
+            start = lo
+            for m in _SENT_END.finditer(text, lo, hi):
+                end = m.end()
+                if _is_abbreviation(text, lo, end):
+                    continue
+                if end > start:
+                    out.append(_trim(text, start, end))
+                start = end
+                while start < hi and text[start].isspace():
+                    start += 1
+            if start < hi:
+                out.append(_trim(text, start, hi))
+        return [s for s in out if s[1] > s[0]]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _is_abbreviation(text: str, lo: int, end: int) -> bool:
+    """Is the full stop just before ``end`` (closing marks aside) part of an abbreviation?"""
+    j = end
+    while j > lo and text[j - 1] in "\"”’'»)]":
+        j -= 1
+    if j <= lo or text[j - 1] != ".":
+        return False
+    k = j - 1
+    while k > lo and (text[k - 1].isalpha() or text[k - 1] == "."):
+        k -= 1
+    word = text[k:j - 1].lower()
+    if not word:
+        return False
+    if len(word) == 1 and word.isalpha():
+        return True  # an initial: "George W. Bush"
+    return word in ABBREVIATIONS and j == end  # "said Mr." but not "… in the U.S.”"

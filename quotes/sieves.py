@@ -1,0 +1,325 @@
+"""Attribution sieves: small named rules that link a quote to a speaker mention.
+
+As in CoreNLP's quote attribution, each sieve looks only at the quotes no
+earlier sieve decided, and stamps its name on what it decides; the name is
+stored as provenance. The order is one configuration string,
+:data:`DEFAULT_SIEVES`, which ``--sieves`` overrides.
+
+A sieve returns a :class:`~quotes.context.Decision` (the speaker *mention*
+and the cue); turning the mention into a canonical speaker is the resolver's
+job (:mod:`quotes.resolve`).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import regex
+
+from .context import Decision, DocContext
+from .lang import en
+from .mentions import AUX_ADVERBS, DETERMINERS, np_after, np_before
+from .types import Span
+
+Sieve = Callable[[DocContext, int], "Decision | None"]
+
+DEFAULT_SIEVES = ("transcript,trailing_cue,leading_cue,according_to,next_paragraph_cue,"
+                  "reporting_clause,continuation,nearest_event")
+
+_TRANSCRIPT = regex.compile(r"^[\"“]?\s*(\p{Lu}[\p{Lu}\.\-’' ]{1,40}?)\s*:\s")
+_TERMINATORS = frozenset(".!?;")
+_ING_CUES = frozenset(w for w in en.CUE_VERBS if w.endswith("ing"))
+_WEAK_LEADING = frozenset("called calls calling describe described describes dubbed labeled labelled".split())
+
+
+class UnknownSieveError(ValueError):
+    pass
+
+
+def _tail_tokens(ctx: DocContext, qi: int, limit: int = 14) -> list[int]:
+    """Token indices after quote ``qi``, up to the next quote, paragraph end or sentence end."""
+    q = ctx.quotes[qi]
+    para = ctx.paragraphs[ctx.paragraph_index(q.span.start)]
+    end = para.end
+    for other in ctx.quotes[qi + 1:]:
+        if other.depth == 0 and other.span.start >= q.span.end:
+            end = min(end, other.span.start)
+            break
+    out = []
+    for k in range(ctx.tok_index(q.span.end), ctx.tok_index(end)):
+        t = ctx.toks[k]
+        if t.text in _TERMINATORS and not _abbrev_before(ctx, k):
+            break
+        out.append(k)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _abbrev_before(ctx: DocContext, k: int) -> bool:
+    if ctx.toks[k].text != "." or k == 0:
+        return False
+    prev = ctx.toks[k - 1]
+    if prev.end != ctx.toks[k].start:
+        return False
+    low = prev.lower
+    return (len(low) == 1 and prev.is_cap) or low in {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen",
+                                                      "rev", "lt", "col", "sgt", "capt", "prof", "st", "jr", "sr"}
+
+
+def _cue_at(ctx: DocContext, k: int) -> bool:
+    return ctx.toks[k].lower in en.CUE_VERBS
+
+
+def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
+    """“…,” said X  /  “…,” X said  /  “…,” X, the former chairman, said."""
+    tail = _tail_tokens(ctx, qi)
+    words = [k for k in tail if ctx.toks[k].text not in ",—–-()" ]
+    if not words:
+        return None
+    toks, text = ctx.toks, ctx.text
+    first = words[0]
+    # said X
+    if _cue_at(ctx, first) and toks[first].lower in en.STRONG_CUES:
+        hi = ctx.toks[tail[-1]].end
+        np = np_after(text, toks, first + 1, hi)
+        if np is not None:
+            return Decision("trailing_cue", np, Span.of(text, toks[first].start, toks[first].end), 0.95)
+    # X [aux] said — the cue within the first few words, the phrase before it a noun phrase
+    for pos, k in enumerate(words[:9]):
+        if _cue_at(ctx, k) and pos > 0:
+            lo = toks[tail[0]].start
+            np = np_before(text, toks, k, lo)
+            if np is None:
+                return None
+            # an apposition between the phrase and the cue: "X, the former chairman, said"
+            first_np = np_after(text, toks, tail[0] if toks[tail[0]].text not in ",—–-" else tail[0] + 1,
+                                np.start)
+            if first_np is not None and first_np.start < np.start and "," in text[first_np.end:np.start]:
+                np = first_np
+            return Decision("trailing_cue", np, Span.of(text, toks[k].start, toks[k].end), 0.95)
+        if toks[k].text[:1].islower() and toks[k].lower not in en.NP_INNER_WORDS \
+                and toks[k].lower not in DETERMINERS and toks[k].lower not in AUX_ADVERBS \
+                and toks[k].lower not in en.PRONOUNS and toks[k].lower not in en.TITLES \
+                and not toks[k].lower.endswith("ly"):
+            break  # the tail goes on with something that is not a speaker phrase
+    return None
+
+
+def _before_tokens(ctx: DocContext, qi: int) -> list[int]:
+    """Token indices outside quotes in the quote's sentence, before it."""
+    q = ctx.quotes[qi]
+    s, _ = ctx.sentence_of(q.span.start)
+    return ctx.outside_tokens(s, q.span.start)
+
+
+def leading_cue(ctx: DocContext, qi: int) -> Decision | None:
+    """X said: “…”  /  X said, “…”  /  X told Reuters: “…”  /  said X: “…”."""
+    before = _before_tokens(ctx, qi)
+    if not before:
+        return None
+    toks, text = ctx.toks, ctx.text
+    # the last few tokens before the quote: [NP] CUE [object / adverbials] [,:] [that]
+    window = before[-8:]
+    for k in reversed(window):
+        if _cue_at(ctx, k) and toks[k].lower not in _WEAK_LEADING:
+            between = text[toks[k].end:ctx.quotes[qi].span.start]
+            if not regex.search(r"[,:]\s*$|\bthat\s*$|^\s*$", between) and len(between) > 40:
+                return None
+            return _subject_decision(ctx, before, k, "leading_cue", 0.9)
+    return None
+
+
+def _subject_decision(ctx: DocContext, before: list[int], k: int, name: str, conf: float) -> Decision | None:
+    toks, text = ctx.toks, ctx.text
+    s, e = ctx.sentence_of(toks[k].start)
+    cue = Span.of(text, toks[k].start, toks[k].end)
+    lo = s
+    if toks[k].lower in _ING_CUES or (k > 0 and toks[k - 1].lower in ("and", "but", "then", "to")):
+        # "…, stating that", "and warned": the speaker is the clause's subject
+        subj = _clause_subject(ctx, s, toks[k].start)
+        if subj is not None:
+            return Decision(name, subj, cue, conf - 0.05, ["subject of the reporting clause"])
+    np = np_before(text, toks, k, lo)
+    if np is not None:
+        # "according to" and "told X" handled elsewhere; here the phrase before the verb
+        return Decision(name, np, cue, conf)
+    if toks[k].lower in en.STRONG_CUES:
+        np = np_after(text, toks, k + 1, e)
+        if np is not None:
+            return Decision(name, np, cue, conf - 0.05)
+    subj = _clause_subject(ctx, s, toks[k].start)
+    if subj is not None:
+        return Decision(name, subj, cue, conf - 0.15, ["subject of the sentence"])
+    return None
+
+
+def _clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
+    """The first noun phrase of a sentence, after an opening adverbial ("In early 2018, the party …")."""
+    toks, text = ctx.toks, ctx.text
+    ks = ctx.outside_tokens(start, end)
+    if not ks:
+        return None
+    # skip an opening adverbial up to its comma when it starts with a preposition or adverb
+    first = toks[ks[0]].lower
+    if first in ("in", "on", "at", "after", "before", "during", "since", "as", "when", "while", "last",
+                 "earlier", "later", "meanwhile", "still", "however", "but", "and", "also", "then", "yet",
+                 "for", "with", "by", "from", "through", "following", "despite", "instead", "now",
+                 "speaking", "asked", "separately", "previously", "today", "yesterday", "over"):
+        for idx, k in enumerate(ks):
+            if toks[k].text == ",":
+                ks = ks[idx + 1:]
+                break
+        else:
+            ks = ks[1:] if first in ("but", "and", "also", "yet", "still", "meanwhile", "however") else []
+    if not ks:
+        return None
+    k0 = ks[0]
+    if toks[k0].lower in en.PRONOUNS:
+        return Span.of(text, toks[k0].start, toks[k0].end)
+    return np_after(text, toks, k0, end)
+
+
+def according_to(ctx: DocContext, qi: int) -> Decision | None:
+    """“…,” according to X  /  According to X, “…”."""
+    q = ctx.quotes[qi]
+    s, e = ctx.sentence_of(q.span.start)
+    toks, text = ctx.toks, ctx.text
+    for k in ctx.outside_tokens(s, e):
+        if toks[k].lower == "according" and k + 2 < len(toks) and toks[k + 1].lower == "to":
+            np = np_after(text, toks, k + 2, e)
+            if np is not None:
+                return Decision("according_to", np, Span.of(text, toks[k].start, toks[k + 1].end), 0.85)
+    return None
+
+
+def next_paragraph_cue(ctx: DocContext, qi: int) -> Decision | None:
+    """A quote that ends its paragraph with a comma; the next paragraph opens with "X said"."""
+    q = ctx.quotes[qi]
+    pi = ctx.paragraph_index(q.span.start)
+    para = ctx.paragraphs[pi]
+    if pi + 1 >= len(ctx.paragraphs) or text_after_strip(ctx.text, q.span.end, para.end):
+        return None
+    if not regex.search(r"[,—–\-]\s*$", q.content.text):
+        return None
+    nxt = ctx.paragraphs[pi + 1]
+    ks = ctx.outside_tokens(nxt.start, min(nxt.end, nxt.start + 160))[:10]
+    toks, text = ctx.toks, ctx.text
+    for pos, k in enumerate(ks):
+        if _cue_at(ctx, k):
+            if pos == 0:
+                np = np_after(text, toks, k + 1, nxt.end)
+            else:
+                np = np_before(text, toks, k, nxt.start)
+            if np is not None:
+                return Decision("next_paragraph_cue", np, Span.of(text, toks[k].start, toks[k].end), 0.85)
+            return None
+    return None
+
+
+def text_after_strip(text: str, start: int, end: int) -> str:
+    return text[start:end].strip()
+
+
+def reporting_clause(ctx: DocContext, qi: int) -> Decision | None:
+    """A quote inside reported speech: the subject of the nearest reporting verb before it."""
+    before = _before_tokens(ctx, qi)
+    toks = ctx.toks
+    for k in reversed(before):
+        if _cue_at(ctx, k):
+            return _subject_decision(ctx, before, k, "reporting_clause", 0.8)
+    # a cue after the quote in the same sentence: "… “…” , Trump told reporters"
+    q = ctx.quotes[qi]
+    s, e = ctx.sentence_of(q.span.start)
+    after = ctx.outside_tokens(q.span.end, e)
+    for k in after[:12]:
+        if _cue_at(ctx, k) and toks[k].lower in en.STRONG_CUES:
+            d = _subject_decision(ctx, after, k, "reporting_clause", 0.7)
+            if d is not None and d.mention is not None and d.mention.start >= q.span.end:
+                return d
+    return None
+
+
+def transcript(ctx: DocContext, qi: int) -> Decision | None:
+    """WALLACE: “…” or a quoted transcript paragraph opening with SPEAKER:."""
+    q = ctx.quotes[qi]
+    m = _TRANSCRIPT.match(q.content.text)
+    if m and m.group(1).strip().isupper() and len(m.group(1).strip()) > 1:
+        st = q.content.start + m.start(1)
+        return Decision("transcript", Span.of(ctx.text, st, st + len(m.group(1).rstrip())), None, 0.9)
+    para = ctx.paragraphs[ctx.paragraph_index(q.span.start)]
+    m = _TRANSCRIPT.match(ctx.text, para.start, q.span.start + 1)
+    if m and m.group(1).strip().isupper() and len(m.group(1).strip()) > 1:
+        return Decision("transcript", Span.of(ctx.text, m.start(1), m.start(1) + len(m.group(1).rstrip())),
+                        None, 0.85)
+    return None
+
+
+def continuation(ctx: DocContext, qi: int) -> Decision | None:
+    """A quote with no cue of its own inherits the speaker of the quote before it, in the same
+    quotation, paragraph or the next one, unless another speaker intervenes."""
+    q = ctx.quotes[qi]
+    pi = ctx.paragraph_index(q.span.start)
+    for pj in range(qi - 1, -1, -1):
+        prev = ctx.quotes[pj]
+        d = ctx.decisions[pj]
+        if prev.depth or ctx.kinds[pj] in ("scare", "title"):
+            continue
+        same_group = prev.group == q.group
+        ppi = ctx.paragraph_index(prev.span.start)
+        if not same_group and pi - ppi > 1:
+            return None
+        if d is None or d.mention is None:
+            if same_group:
+                continue
+            return None
+        intervening = [ev for ev in ctx.events_between(prev.span.end, q.span.start)
+                       if not (d.mention and ev.speaker == d.mention)]
+        if intervening and not same_group:
+            return None
+        conf = 0.8 if same_group else (0.7 if ppi == pi else 0.6)
+        return Decision("continuation", d.mention, d.cue, conf, [f"continues quote at {prev.span.start}"],
+                        inherited_from=pj)
+    return None
+
+
+def nearest_event(ctx: DocContext, qi: int) -> Decision | None:
+    """Last resort: the speaker of the nearest speech event before the quote, within two paragraphs."""
+    q = ctx.quotes[qi]
+    pi = ctx.paragraph_index(q.span.start)
+    lo = ctx.paragraphs[max(0, pi - 1)].start
+    evs = ctx.events_between(lo, q.span.start)
+    if not evs:
+        return None
+    ev = evs[-1]
+    return Decision("nearest_event", ev.speaker, ev.cue, 0.4, ["nearest speech event before the quote"])
+
+
+SIEVES: dict[str, Sieve] = {
+    "transcript": transcript,
+    "trailing_cue": trailing_cue,
+    "leading_cue": leading_cue,
+    "according_to": according_to,
+    "next_paragraph_cue": next_paragraph_cue,
+    "reporting_clause": reporting_clause,
+    "continuation": continuation,
+    "nearest_event": nearest_event,
+}
+
+
+def parse_config(config: str | None) -> list[tuple[str, Sieve]]:
+    names = [n.strip() for n in (config or DEFAULT_SIEVES).split(",") if n.strip()]
+    unknown = [n for n in names if n not in SIEVES]
+    if unknown:
+        raise UnknownSieveError(f"unknown sieve(s): {', '.join(unknown)}; known: {', '.join(SIEVES)}")
+    return [(n, SIEVES[n]) for n in names]
+
+
+def run_sieves(ctx: DocContext, config: str | None = None) -> None:
+    """Fill ``ctx.decisions`` in place, sieve by sieve, skipping what is decided."""
+    for _name, sieve in parse_config(config):
+        for qi, q in enumerate(ctx.quotes):
+            if ctx.decisions[qi] is not None or ctx.kinds[qi] in ("scare", "title") or q.depth:
+                continue
+            d = sieve(ctx, qi)
+            if d is not None:
+                ctx.decisions[qi] = d

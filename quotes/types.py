@@ -1,0 +1,139 @@
+"""The data the package passes around: spans, documents and quotes.
+
+One span format for everything: ``Span(start, end, text)`` in Python ``str``
+offsets into the document text, with ``text == document.text[start:end]``.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS = ("direct", "partial", "scare", "title")
+NOT_SPEECH = frozenset({"scare", "title"})
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+    @classmethod
+    def of(cls, source: str, start: int, end: int) -> "Span":
+        return cls(start, end, source[start:end])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded article. ``sha256`` is of the raw bytes it was read from."""
+
+    text: str
+    path: str | None = None
+    url: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    external_id: str | None = None
+    sha256: str = ""
+
+    @classmethod
+    def from_text(cls, text: str, **meta: Any) -> "Document":
+        if not meta.get("sha256"):
+            meta["sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return cls(text=text, **meta)
+
+    @property
+    def source(self) -> str:
+        """What the document is called in messages and in the ``path`` column."""
+        return self.path or self.url or self.external_id or "<text>"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.source, "sha256": self.sha256, "title": self.title}
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who spoke. ``mention`` is the span the rule linked (possibly "he");
+    ``name`` the resolved canonical name."""
+
+    name: str
+    type: str = "unknown"  # person | organization | country | unknown
+    mention: Span | None = None
+    role: str | None = None
+    affiliation: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.mention
+        return {
+            "name": self.name,
+            "type": self.type,
+            "start": m.start if m else None,
+            "end": m.end if m else None,
+            "text": m.text if m else None,
+        }
+
+
+@dataclass(frozen=True)
+class Outlet:
+    name: str
+    mention: Span | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.mention
+        return {
+            "name": self.name,
+            "start": m.start if m else None,
+            "end": m.end if m else None,
+            "text": m.text if m else None,
+        }
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One quotation. ``span`` includes the quote marks, ``content`` does not."""
+
+    span: Span
+    content: Span
+    kind: str = "direct"
+    closed: bool = True
+    speaker: Speaker | None = None
+    cue: Span | None = None
+    outlet: Outlet | None = None
+    sieve: str | None = None
+    confidence: float = 0.0
+    explanation: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def start(self) -> int:
+        return self.span.start
+
+    @property
+    def end(self) -> int:
+        return self.span.end
+
+    @property
+    def text(self) -> str:
+        return self.content.text
+
+    def to_dict(self, document: Document | None = None, id: int | None = None) -> dict[str, Any]:
+        """The JSON object of the CLI contract (``quotes extract --format jsonl``)."""
+        return {
+            "id": id,
+            "document": document.to_dict() if document else None,
+            "start": self.span.start,
+            "end": self.span.end,
+            "text": self.content.text,
+            "kind": self.kind,
+            "speaker": self.speaker.to_dict() if self.speaker else None,
+            "outlet": self.outlet.to_dict() if self.outlet else None,
+            "cue": self.cue.to_dict() if self.cue else None,
+            "sieve": self.sieve,
+            "confidence": round(self.confidence, 3),
+        }
