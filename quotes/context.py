@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .finder import Found
 from .lang import en
-from .mentions import Token, is_pronoun, np_after, np_before, tokens
+from .mentions import Token, is_cue_verb, is_pronoun, np_after, speaker_before, tokens
 from .types import Span
 
 
@@ -99,7 +99,7 @@ class DocContext:
         out: list[SpeechEvent] = []
         text, toks = self.text, self.toks
         for k, t in enumerate(toks):
-            if self.in_quote[k] or t.lower not in en.CUE_VERBS:
+            if self.in_quote[k] or not is_cue_verb(toks, k):
                 continue
             if t.lower in ("call", "calls", "called", "calling", "point", "points", "pointed", "pointing",
                            "post", "posts", "posted", "report", "reports", "state", "states"):
@@ -107,7 +107,7 @@ class DocContext:
                 if t.lower not in ("called", "posted", "reported", "stated"):
                     continue
             s, e = self.sentence_of(t.start)
-            subj = np_before(text, toks, k, s)
+            subj = speaker_before(text, toks, k, s)
             if subj is not None and not any(self.in_quote[j] for j in range(self.tok_index(subj.start), k)):
                 out.append(SpeechEvent(Span.of(text, t.start, t.end), subj, False))
                 continue

@@ -12,6 +12,8 @@ All offsets are Python ``str`` offsets into the text as given.
 from __future__ import annotations
 
 import logging
+
+import regex
 from dataclasses import dataclass
 
 from .lang import en
@@ -26,6 +28,8 @@ _SINGLE = "‘’‚'‹›"
 _LEFT_CONTEXT = "([{<—–-/…"
 _RIGHT_CONTEXT = ".,;:!?)]}>—–-…"
 MAX_DEPTH = 8
+# Markup left in article text (<tweet author="…">, <a href="…">): its attribute quotes are not quotations.
+_TAG = regex.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]{0,800})?/?>")
 
 
 @dataclass(frozen=True)
@@ -154,9 +158,13 @@ def find_quotes(text: str, paras: list[Span] | None = None) -> list[Found]:
         carried = []
         i = para.start
         hi = para.end
+        tags = [(m.start(), m.end()) for m in _TAG.finditer(text, para.start, para.end)] if "<" in para.text else []
         while i < hi:
             c = text[i]
             if c not in en.ALL_MARKS:
+                i += 1
+                continue
+            if tags and any(a < i < b for a, b in tags):
                 i += 1
                 continue
             role = mark_role(text, i, para.start, hi)

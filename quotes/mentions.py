@@ -38,6 +38,12 @@ AUX_ADVERBS = frozenset(
     "repeatedly reportedly flatly quickly immediately often frequently "
     "publicly privately bluntly angrily".split()
 )
+SPEAKER_DETS = DETERMINERS | frozenset(
+    "one another some two three four several many most both each all other".split())
+# Words that end a determiner phrase after a quote ("said one aide in an interview").
+_DET_PHRASE_STOP = frozenset(
+    "who whom whose which that in on during after before when while as with at last this "
+    "monday tuesday wednesday thursday friday saturday sunday yesterday today earlier later".split())
 NAME_PARTICLES = frozenset("al al- bin ibn de da del della di van von der la le du dos el".split())
 
 
@@ -128,7 +134,62 @@ def np_before(text: str, toks: list[Token], i: int, lo: int) -> Span | None:
     return Span.of(text, toks[first].start, toks[end_j].end)
 
 
-def np_after(text: str, toks: list[Token], i: int, hi: int) -> Span | None:
+def is_cue_verb(toks: list[Token], k: int) -> bool:
+    """Is token ``k`` a reporting verb, not a noun ("his comments", "the report")?"""
+    low = toks[k].lower
+    if low not in en.CUE_VERBS:
+        return False
+    if k > 0:
+        prev = toks[k - 1]
+        pl = prev.lower
+        if pl in ("the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "that",
+                  "these", "those", "such", "no", "any", "some", "so-", "so") or pl.endswith(("’s", "'s")):
+            return False
+    return True
+
+
+def det_phrase_before(text: str, toks: list[Token], i: int, lo: int, max_len: int = 7) -> Span | None:
+    """A phrase opened by a determiner right before token ``i``: "the progressive heavyweights"."""
+    j = i - 1
+    n = 0
+    while j >= 0 and toks[j].start >= lo and toks[j].is_word and n < max_len:
+        low = toks[j].lower
+        if low in SPEAKER_DETS:
+            return Span.of(text, toks[j].start, toks[i - 1].end) if j < i - 1 else None
+        if low in en.CUE_VERBS or low in ("who", "that", "which", "and", "but", "or"):
+            return None
+        j -= 1
+        n += 1
+    return None
+
+
+def speaker_before(text: str, toks: list[Token], i: int, lo: int) -> Span | None:
+    """The speaker phrase before a cue verb at token ``i``: a name, a pronoun, a
+    determiner phrase, or a phrase followed by an apposition ("Htay Oo, its acting
+    chairman, told")."""
+    j = i - 1
+    while j >= 0 and toks[j].start >= lo and not toks[j].is_cap and (
+            toks[j].lower in AUX_ADVERBS or toks[j].lower.endswith("ly")):
+        j -= 1
+    if j < 0 or toks[j].start < lo:
+        return None
+    if toks[j].text == ",":
+        k = j - 1
+        while k >= 0 and toks[k].start >= lo and toks[k].text != "," and j - k < 16:
+            if toks[k].lower in en.CUE_VERBS:
+                return None
+            k -= 1
+        if k >= 0 and toks[k].start >= lo and toks[k].text == ",":
+            return speaker_before(text, toks, k, lo) if k > 0 and toks[k - 1].text != "," else None
+        return None
+    np = np_before(text, toks, j + 1, lo)
+    if np is not None and (np.text[:1].isupper() or np.text.split()[0].lower() in SPEAKER_DETS
+                           or np.text.lower() in en.PRONOUNS):
+        return np
+    return det_phrase_before(text, toks, j + 1, lo) or np
+
+
+def np_after(text: str, toks: list[Token], i: int, hi: int, loose: bool = True) -> Span | None:
     """The noun phrase starting at token ``i``, not reaching past ``hi``.
 
     Stops at a comma, so "said X, who replaced Y" gives X.
@@ -138,6 +199,16 @@ def np_after(text: str, toks: list[Token], i: int, hi: int) -> Span | None:
     t = toks[i]
     if t.lower in en.PRONOUNS:
         return Span.of(text, t.start, t.end)
+    if loose and t.lower in SPEAKER_DETS and t.lower not in ("his", "her", "its", "their", "our", "this", "that"):
+        k = i + 1
+        while k < len(toks) and toks[k].end <= hi and toks[k].is_word and k - i <= 8 \
+                and toks[k].lower not in _DET_PHRASE_STOP and toks[k].lower not in en.CUE_VERBS:
+            k += 1
+        while k - 1 > i and toks[k - 1].lower in ("of", "and", "the", "for", "to", "from", "a"):
+            k -= 1
+        if k - 1 > i:
+            return Span.of(text, t.start, toks[k - 1].end)
+        return None
     j = i
     if toks[j].lower in DETERMINERS:
         j += 1

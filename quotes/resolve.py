@@ -20,9 +20,10 @@ from .lang import en
 from .mentions import DETERMINERS, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
 from .types import Outlet, Speaker, Span
 
+_NAME_WORD = r"(?:\p{Lu}\.){2,}|\p{Lu}(?:[\p{L}\p{M}\-’']*\p{L}|\.|[\p{L}\p{M}]*)"
 _NAME_RUN = regex.compile(
-    r"(?<![\p{L}\p{N}])(?:\p{Lu}[\p{L}\p{M}\-\.’']*)"
-    r"(?:(?:\s+|\s+(?:of|de|del|al|bin|da|van|von|the|for|and)\s+|’s\s+|'s\s+)(?:\p{Lu}[\p{L}\p{M}\-\.’']*))*",
+    rf"(?<![\p{{L}}\p{{N}}]){_NAME_WORD}"
+    rf"(?:(?:[ \t]+|[ \t]+(?:of|de|del|al|bin|da|van|von|the|for)[ \t]+|’s[ \t]+|'s[ \t]+|’[ \t]+){_NAME_WORD})*",
     regex.V1,
 )
 _ABBR = regex.compile(r"\(\s*(\p{Lu}[\p{Lu}\.]{1,9})\s*\)")
@@ -64,24 +65,24 @@ class Resolver:
 
     # ------------------------------------------------------------ names
     def full_name(self, name: str, before: int) -> str:
-        """The fullest name in the document that ends with (or equals) ``name``."""
-        if not name:
-            return name
+        """The fullest person name in the document that ends with ``name`` ("Maduro" ->
+        "Nicolás Maduro"); organisations and phrases are left as they are."""
         parts = name.split()
+        if not parts or len(parts) > 3 or entity_type(name) not in ("person", "unknown"):
+            return name
         last = fold(parts[-1])
+        folded_parts = {fold(p) for p in parts}
         best = name
+        headline_end = self.ctx.paragraphs[0].end if self.ctx.paragraphs else 0
         for s, e, txt in self.names:
-            words = txt.split()
-            # the name may be followed by more words in a run ("Maduro’s Foreign Minister")
-            for j in range(len(words)):
-                if fold(strip_possessive(words[j])) == last and j + 1 > len(best.split()):
-                    cand_words = words[: j + 1]
-                    # drop titles at the front
-                    cand, _ = split_role(" ".join(cand_words))
-                    cand_parts = cand.split()
-                    if len(cand_parts) > len(best.split()) and len(cand_parts) <= 4 and \
-                            all(fold(p) in {fold(w) for w in cand_parts} for p in parts):
-                        best = " ".join(strip_possessive(w) for w in cand_parts)
+            if s < headline_end and len(self.ctx.paragraphs) > 1:
+                continue  # a title-cased headline is no source of names
+            core = _person_core(txt, last)
+            if core is None:
+                continue
+            core_parts = core.split()
+            if len(core_parts) > len(best.split()) and folded_parts <= {fold(w) for w in core_parts}:
+                best = core
         return best
 
     def antecedent(self, pronoun: str, before: int, exclude: Span | None = None) -> tuple[str, Span] | None:
@@ -233,6 +234,25 @@ class Resolver:
         if speaker is not None and speaker.affiliation:
             return Outlet(speaker.affiliation, None), [f"{speaker.role} speaks for {speaker.affiliation}"]
         return None, []
+
+
+def _person_core(run: str, last: str) -> str | None:
+    """The person's name inside a name run that holds ``last``:
+    "Venezuela's President Nicolas Maduro" -> "Nicolas Maduro"."""
+    words = [strip_possessive(w) for w in regex.split(r"’s\s+|'s\s+", run)[-1].split()]
+    idx = [i for i, w in enumerate(words) if fold(w) == last]
+    if not idx:
+        return None
+    words = words[: idx[-1] + 1]
+    start = 0
+    for i, w in enumerate(words):
+        if fold(w).strip(".") in {t.strip(".") for t in en.TITLES} or fold(w) in en.ORG_HEADS \
+                or fold(w) in en.COUNTRIES:
+            start = i + 1
+    core = words[start:]
+    if not core or len(core) > 4:
+        return None
+    return " ".join(core)
 
 
 def clean_name_keep_titles(mention: str) -> str:

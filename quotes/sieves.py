@@ -17,18 +17,21 @@ import regex
 
 from .context import Decision, DocContext
 from .lang import en
-from .mentions import AUX_ADVERBS, DETERMINERS, np_after, np_before
+from .mentions import AUX_ADVERBS, is_cue_verb, np_after, speaker_before
 from .types import Span
 
 Sieve = Callable[[DocContext, int], "Decision | None"]
 
-DEFAULT_SIEVES = ("transcript,trailing_cue,leading_cue,according_to,next_paragraph_cue,"
-                  "reporting_clause,continuation,nearest_event")
+DEFAULT_SIEVES = ("transcript,trailing_cue,colon_intro,leading_cue,according_to,next_paragraph_cue,"
+                  "reporting_clause,sentence_subject,continuation,nearest_event")
 
 _TRANSCRIPT = regex.compile(r"^[\"“]?\s*(\p{Lu}[\p{Lu}\.\-’' ]{1,40}?)\s*:\s")
 _TERMINATORS = frozenset(".!?;")
 _ING_CUES = frozenset(w for w in en.CUE_VERBS if w.endswith("ing"))
 _WEAK_LEADING = frozenset("called calls calling describe described describes dubbed labeled labelled".split())
+
+
+_PREPOSITIONS = frozenset("to for with from by at on of in into about against toward towards".split())
 
 
 class UnknownSieveError(ValueError):
@@ -67,41 +70,95 @@ def _abbrev_before(ctx: DocContext, k: int) -> bool:
 
 
 def _cue_at(ctx: DocContext, k: int) -> bool:
-    return ctx.toks[k].lower in en.CUE_VERBS
+    return is_cue_verb(ctx.toks, k)
+
+
+def _generic_cue(tok) -> bool:
+    """A past-tense or present verb right after a speaker behind a quote ("Trump barked")."""
+    low = tok.lower
+    return low in en.CUE_VERBS or (not tok.is_cap and tok.is_word and (low.endswith("ed") or low.endswith("s"))
+                                   and low not in ("was", "has", "is", "as", "this", "its", "his"))
+
+
+def _skip_adverbs(ctx: DocContext, r: int, limit: int) -> int:
+    toks = ctx.toks
+    while r < limit and not toks[r].is_cap and (toks[r].lower in AUX_ADVERBS or toks[r].lower.endswith("ly")):
+        r += 1
+    return r
 
 
 def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
-    """“…,” said X  /  “…,” X said  /  “…,” X, the former chairman, said."""
-    tail = _tail_tokens(ctx, qi)
-    words = [k for k in tail if ctx.toks[k].text not in ",—–-()" ]
+    """“…,” said X  /  “…,” X said  /  “…,” X, the former chairman, said  /  “…!” Trump barked."""
+    tail = _tail_tokens(ctx, qi, limit=24)
+    q = ctx.quotes[qi]
+    toks, text = ctx.toks, ctx.text
+    words = [k for k in tail if toks[k].text not in ",—–-()"]
     if not words:
         return None
-    toks, text = ctx.toks, ctx.text
     first = words[0]
+    if q.closed and q.content.text.rstrip().endswith(".") and toks[first].is_cap \
+            and toks[first].lower not in en.CUE_VERBS:
+        return None  # the quote ended its sentence; what follows is a new one
+    hi = toks[tail[-1]].end
+    limit = tail[-1] + 1
     # said X
-    if _cue_at(ctx, first) and toks[first].lower in en.STRONG_CUES:
-        hi = ctx.toks[tail[-1]].end
+    if _cue_at(ctx, first):
         np = np_after(text, toks, first + 1, hi)
         if np is not None:
             return Decision("trailing_cue", np, Span.of(text, toks[first].start, toks[first].end), 0.95)
-    # X [aux] said — the cue within the first few words, the phrase before it a noun phrase
-    for pos, k in enumerate(words[:9]):
-        if _cue_at(ctx, k) and pos > 0:
-            lo = toks[tail[0]].start
-            np = np_before(text, toks, k, lo)
-            if np is None:
-                return None
-            # an apposition between the phrase and the cue: "X, the former chairman, said"
-            first_np = np_after(text, toks, tail[0] if toks[tail[0]].text not in ",—–-" else tail[0] + 1,
-                                np.start)
-            if first_np is not None and first_np.start < np.start and "," in text[first_np.end:np.start]:
-                np = first_np
-            return Decision("trailing_cue", np, Span.of(text, toks[k].start, toks[k].end), 0.95)
-        if toks[k].text[:1].islower() and toks[k].lower not in en.NP_INNER_WORDS \
-                and toks[k].lower not in DETERMINERS and toks[k].lower not in AUX_ADVERBS \
-                and toks[k].lower not in en.PRONOUNS and toks[k].lower not in en.TITLES \
-                and not toks[k].lower.endswith("ly"):
-            break  # the tail goes on with something that is not a speaker phrase
+        return None
+    np = np_after(text, toks, first, hi)
+    if np is None:
+        return None
+    r = _skip_adverbs(ctx, ctx.tok_index(np.end), limit)
+    if r < limit and toks[r].text == ",":
+        # an apposition: "X, the former chairman, said"
+        k = r + 1
+        while k < limit and toks[k].text != "," and k - r < 18:
+            k += 1
+        if k >= limit:
+            return None
+        r = _skip_adverbs(ctx, k + 1, limit)
+    if r >= limit:
+        return None
+    cue = toks[r]
+    if _cue_at(ctx, r) or (_generic_cue(cue) and (np.text[:1].isupper() or np.text.lower() in en.PRONOUNS)):
+        conf = 0.95 if _cue_at(ctx, r) else 0.75
+        return Decision("trailing_cue", np, Span.of(text, cue.start, cue.end), conf)
+    return None
+
+
+def colon_intro(ctx: DocContext, qi: int) -> Decision | None:
+    """X said: “…”  /  Clinton: “…”  /  … issued the following statement: ¶ “…”."""
+    q = ctx.quotes[qi]
+    text, toks = ctx.text, ctx.toks
+    pi = ctx.paragraph_index(q.span.start)
+    para = ctx.paragraphs[pi]
+    prefix = text[para.start:q.span.start]
+    if prefix.strip():
+        if not prefix.rstrip().endswith(":"):
+            return None
+        colon = para.start + len(prefix.rstrip()) - 1
+    elif pi > 0 and ctx.paragraphs[pi - 1].text.rstrip().endswith(":"):
+        colon = ctx.paragraphs[pi - 1].end - 1
+    else:
+        return None
+    s, _ = ctx.sentence_of(colon)
+    ks = ctx.outside_tokens(s, colon)
+    if not ks:
+        return None
+    for k in reversed(ks):
+        if _cue_at(ctx, k):
+            d = _subject_decision(ctx, ks, k, "colon_intro", 0.85)
+            if d is not None:
+                return d
+            break
+    np = np_after(text, toks, ks[0], colon)
+    if np is not None and len(ks) <= 10 and ctx.tok_index(np.end) >= ks[-1] - 4:
+        return Decision("colon_intro", np, None, 0.8, ["a name before a colon"])
+    subj = _clause_subject(ctx, s, colon)
+    if subj is not None:
+        return Decision("colon_intro", subj, None, 0.6, ["subject of the sentence before the colon"])
     return None
 
 
@@ -134,14 +191,25 @@ def _subject_decision(ctx: DocContext, before: list[int], k: int, name: str, con
     s, e = ctx.sentence_of(toks[k].start)
     cue = Span.of(text, toks[k].start, toks[k].end)
     lo = s
-    if toks[k].lower in _ING_CUES or (k > 0 and toks[k - 1].lower in ("and", "but", "then", "to")):
+    if toks[k].lower in _ING_CUES and k > 0 and toks[k - 1].text == ",":
+        # "Nefzi said, adding": the speaker of the reporting verb before it
+        for ev in reversed(ctx.events_between(s, toks[k].start)):
+            return Decision(name, ev.speaker, cue, conf - 0.05, ["speaker of the clause it continues"])
+    if (toks[k].lower in _ING_CUES and k > 0 and toks[k - 1].text == ",") or (
+            k > 0 and toks[k - 1].lower in ("and", "but", "then", "to")):
         # "…, stating that", "and warned": the speaker is the clause's subject
         subj = _clause_subject(ctx, s, toks[k].start)
         if subj is not None:
             return Decision(name, subj, cue, conf - 0.05, ["subject of the reporting clause"])
-    np = np_before(text, toks, k, lo)
+    np = speaker_before(text, toks, k, lo)
+    if np is not None and toks[k].lower in _ING_CUES:
+        a = ctx.tok_index(np.start)
+        if a > 0 and toks[a - 1].lower in _PREPOSITIONS:
+            np = None  # "a message to Maduro expressing": the phrase is an object, not the speaker
+            subj = _clause_subject(ctx, s, toks[k].start)
+            if subj is not None:
+                return Decision(name, subj, cue, conf - 0.05, ["subject of the reporting clause"])
     if np is not None:
-        # "according to" and "told X" handled elsewhere; here the phrase before the verb
         return Decision(name, np, cue, conf)
     if toks[k].lower in en.STRONG_CUES:
         np = np_after(text, toks, k + 1, e)
@@ -176,7 +244,7 @@ def _clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
     k0 = ks[0]
     if toks[k0].lower in en.PRONOUNS:
         return Span.of(text, toks[k0].start, toks[k0].end)
-    return np_after(text, toks, k0, end)
+    return np_after(text, toks, k0, end, loose=False)
 
 
 def according_to(ctx: DocContext, qi: int) -> Decision | None:
@@ -209,7 +277,7 @@ def next_paragraph_cue(ctx: DocContext, qi: int) -> Decision | None:
             if pos == 0:
                 np = np_after(text, toks, k + 1, nxt.end)
             else:
-                np = np_before(text, toks, k, nxt.start)
+                np = speaker_before(text, toks, k, nxt.start)
             if np is not None:
                 return Decision("next_paragraph_cue", np, Span.of(text, toks[k].start, toks[k].end), 0.85)
             return None
@@ -282,6 +350,19 @@ def continuation(ctx: DocContext, qi: int) -> Decision | None:
     return None
 
 
+def sentence_subject(ctx: DocContext, qi: int) -> Decision | None:
+    """A partial quote in a sentence with no reporting verb: the sentence's subject
+    ("Sanders credited Clinton's victory to “…”")."""
+    if ctx.kinds[qi] != "partial":
+        return None
+    q = ctx.quotes[qi]
+    s, _ = ctx.sentence_of(q.span.start)
+    subj = _clause_subject(ctx, s, q.span.start)
+    if subj is None:
+        return None
+    return Decision("sentence_subject", subj, None, 0.5, ["subject of the sentence holding the quote"])
+
+
 def nearest_event(ctx: DocContext, qi: int) -> Decision | None:
     """Last resort: the speaker of the nearest speech event before the quote, within two paragraphs."""
     q = ctx.quotes[qi]
@@ -297,10 +378,12 @@ def nearest_event(ctx: DocContext, qi: int) -> Decision | None:
 SIEVES: dict[str, Sieve] = {
     "transcript": transcript,
     "trailing_cue": trailing_cue,
+    "colon_intro": colon_intro,
     "leading_cue": leading_cue,
     "according_to": according_to,
     "next_paragraph_cue": next_paragraph_cue,
     "reporting_clause": reporting_clause,
+    "sentence_subject": sentence_subject,
     "continuation": continuation,
     "nearest_event": nearest_event,
 }

@@ -78,6 +78,22 @@ _CUE_LEMMAS = {
     "warn": "warn warns warned warning",
     "write": "write writes wrote written writing",
     "yell": "yell yells yelled yelling",
+    "elaborate": "elaborate elaborates elaborated elaborating",
+    "exclaim": "exclaim exclaims exclaimed exclaiming",
+    "exhort": "exhort exhorts exhorted exhorting",
+    "react": "react reacts reacted reacting",
+    "reiterate": "reiterate reiterates reiterated reiterating",
+    "remark": "remark remarks remarked remarking",
+    "retaliate": "retaliate retaliates retaliated",
+    "bark": "bark barks barked",
+    "snap": "snap snaps snapped",
+    "muse": "muse muses mused",
+    "wonder": "wonder wonders wondered wondering",
+    "grumble": "grumble grumbles grumbled grumbling",
+    "scoff": "scoff scoffs scoffed",
+    "recount": "recount recounts recounted recounting",
+    "offer": "offered",
+    "read": "reads read",
 }
 CUE_VERBS: frozenset[str] = frozenset(w for forms in _CUE_LEMMAS.values() for w in forms.split())
 
