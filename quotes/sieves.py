@@ -17,7 +17,7 @@ import regex
 
 from .context import Decision, DocContext
 from .lang import en
-from .mentions import AUX_ADVERBS, is_cue_verb, np_after, speaker_before
+from .mentions import AUX_ADVERBS, DETERMINERS, NOT_NAMES, is_cue_verb, np_after, np_before, speaker_before
 from .types import Span
 
 Sieve = Callable[[DocContext, int], "Decision | None"]
@@ -153,8 +153,10 @@ def colon_intro(ctx: DocContext, qi: int) -> Decision | None:
             if d is not None:
                 return d
             break
-    np = np_after(text, toks, ks[0], colon)
-    if np is not None and len(ks) <= 10 and ctx.tok_index(np.end) >= ks[-1] - 4:
+    np = np_before(text, toks, ctx.tok_index(colon), s)
+    if np is None or not np.text[:1].isupper() or np.text.isupper():
+        np = np_after(text, toks, ks[0], colon)
+    if np is not None and ctx.tok_index(np.end) >= ks[-1] - 4 and not np.text.isupper():
         return Decision("colon_intro", np, None, 0.8, ["a name before a colon"])
     subj = _clause_subject(ctx, s, colon)
     if subj is not None:
@@ -221,30 +223,36 @@ def _subject_decision(ctx: DocContext, before: list[int], k: int, name: str, con
     return None
 
 
+_NOT_VERB = frozenset("of and or but to in on at for with from by as than who which that whose "
+                      "de del van von al bin".split())
+
+
 def _clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
-    """The first noun phrase of a sentence, after an opening adverbial ("In early 2018, the party …")."""
+    """The subject of a sentence: the first noun phrase, at the sentence start or after a comma,
+    that a verb follows ("In early 2018, the party sent …", "Here in Columbia, Sanders stepped …")."""
     toks, text = ctx.toks, ctx.text
     ks = ctx.outside_tokens(start, end)
     if not ks:
         return None
-    # skip an opening adverbial up to its comma when it starts with a preposition or adverb
-    first = toks[ks[0]].lower
-    if first in ("in", "on", "at", "after", "before", "during", "since", "as", "when", "while", "last",
-                 "earlier", "later", "meanwhile", "still", "however", "but", "and", "also", "then", "yet",
-                 "for", "with", "by", "from", "through", "following", "despite", "instead", "now",
-                 "speaking", "asked", "separately", "previously", "today", "yesterday", "over"):
-        for idx, k in enumerate(ks):
-            if toks[k].text == ",":
-                ks = ks[idx + 1:]
-                break
-        else:
-            ks = ks[1:] if first in ("but", "and", "also", "yet", "still", "meanwhile", "however") else []
-    if not ks:
-        return None
-    k0 = ks[0]
-    if toks[k0].lower in en.PRONOUNS:
-        return Span.of(text, toks[k0].start, toks[k0].end)
-    return np_after(text, toks, k0, end, loose=False)
+    starts = [ks[0]] + [ks[i + 1] for i in range(len(ks) - 1) if toks[ks[i]].text in ",—–"]
+    fallback = None
+    for k0 in starts:
+        t = toks[k0]
+        if t.lower in en.PRONOUNS and t.lower != "it":
+            return Span.of(text, t.start, t.end)
+        if t.lower in NOT_NAMES and t.lower not in DETERMINERS:
+            continue
+        np = np_after(text, toks, k0, end, loose=False)
+        if np is None:
+            continue
+        if fallback is None and k0 == starts[0]:
+            fallback = np
+        nk = ctx.tok_index(np.end)
+        nk = _skip_adverbs(ctx, nk, len(toks))
+        if nk < len(toks) and toks[nk].start < end + 1 and toks[nk].is_word and not toks[nk].is_cap \
+                and toks[nk].lower not in _NOT_VERB:
+            return np
+    return fallback
 
 
 def according_to(ctx: DocContext, qi: int) -> Decision | None:
