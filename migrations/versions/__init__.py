@@ -1,0 +1,1 @@
+"""One Alembic revision per module, named ``NNNN_slug.py``."""

@@ -1,0 +1,230 @@
+"""SELECT statements of the store and the shaping of their rows into dicts.
+
+All user input reaches SQL as bound parameters; LIKE patterns are escaped so
+``%`` and ``_`` in a query only ever match themselves.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from sqlalchemy import Select, and_, false, func, literal, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from .keys import fold_key, like_escape
+from .schema import attributions, documents, outlets, quotes, speaker_aliases, speaker_mentions, speakers
+from .types import Span
+
+_q, _d, _a, _s, _m, _o = quotes, documents, attributions, speakers, speaker_mentions, outlets
+
+
+def quote_select() -> Select:
+    """Every stored quote with its document, speaker, mention, outlet and cue."""
+    return (
+        select(
+            _q.c.id, _q.c.start, _q.c.end, _q.c.text, _q.c.kind,
+            _q.c.document_id,
+            _d.c.path.label("document_path"),
+            _d.c.sha256.label("document_sha256"),
+            _d.c.title.label("document_title"),
+            _a.c.speaker_id,
+            _s.c.name.label("speaker_name"),
+            _s.c.type.label("speaker_type"),
+            _m.c.start.label("mention_start"),
+            _m.c.end.label("mention_end"),
+            _m.c.text.label("mention_text"),
+            _a.c.outlet_id,
+            _o.c.name.label("outlet_name"),
+            _a.c.outlet_start, _a.c.outlet_end, _a.c.outlet_text,
+            _a.c.cue_start, _a.c.cue_end, _a.c.cue_text,
+            _a.c.sieve, _a.c.confidence,
+        )
+        .select_from(
+            _q.join(_d, _d.c.id == _q.c.document_id)
+            .outerjoin(_a, _a.c.quote_id == _q.c.id)
+            .outerjoin(_s, _s.c.id == _a.c.speaker_id)
+            .outerjoin(_m, _m.c.id == _a.c.mention_id)
+            .outerjoin(_o, _o.c.id == _a.c.outlet_id)
+        )
+        .order_by(_q.c.id)
+    )
+
+
+def filter_quotes(
+    stmt: Select,
+    speaker: str | None = None,
+    outlet: str | None = None,
+    document: str | int | None = None,
+    kind: str | None = None,
+    ids: Iterable[int] | None = None,
+) -> Select:
+    if speaker is not None:
+        stmt = stmt.where(_a.c.speaker_id.in_(speaker_ids_matching(speaker)))
+    if outlet is not None:
+        stmt = stmt.where(_a.c.outlet_id.in_(outlet_ids_matching(outlet)))
+    if document is not None:
+        stmt = stmt.where(document_matches(document))
+    if kind is not None:
+        stmt = stmt.where(_q.c.kind == kind)
+    if ids is not None:
+        stmt = stmt.where(_q.c.id.in_(list(ids)))
+    return stmt
+
+
+def quote_dict(row: Any) -> dict[str, Any]:
+    """A stored quote as the extract JSON object (``Quote.to_dict`` shape)."""
+    speaker = None
+    if row.speaker_id is not None:
+        speaker = {
+            "name": row.speaker_name,
+            "type": row.speaker_type,
+            "start": row.mention_start,
+            "end": row.mention_end,
+            "text": row.mention_text,
+        }
+    outlet = None
+    if row.outlet_id is not None:
+        outlet = {
+            "name": row.outlet_name,
+            "start": row.outlet_start,
+            "end": row.outlet_end,
+            "text": row.outlet_text,
+        }
+    cue = None
+    if row.cue_start is not None:
+        cue = {"start": row.cue_start, "end": row.cue_end, "text": row.cue_text}
+    return {
+        "id": row.id,
+        "document": {
+            "path": row.document_path,
+            "sha256": row.document_sha256,
+            "title": row.document_title,
+        },
+        "start": row.start,
+        "end": row.end,
+        "text": row.text,
+        "kind": row.kind,
+        "speaker": speaker,
+        "outlet": outlet,
+        "cue": cue,
+        "sieve": row.sieve,
+        "confidence": round(row.confidence or 0.0, 3),
+    }
+
+
+# ------------------------------------------------------------------ matching
+
+def _whole_word(column: ColumnElement, word: str) -> ColumnElement:
+    """``column`` equals ``word`` or contains it between spaces (bound, escaped)."""
+    w = like_escape(word)
+    return or_(
+        column == word,
+        column.like(literal(w + " %"), escape="\\"),
+        column.like(literal("% " + w), escape="\\"),
+        column.like(literal("% " + w + " %"), escape="\\"),
+    )
+
+
+def speaker_ids_matching(query: str) -> Select:
+    """Speakers whose key or an alias key equals the folded query, or whose
+    alias keys / name contain it as a whole word."""
+    key = fold_key(query)
+    if not key:
+        return select(_s.c.id).where(false())
+    by_alias = select(speaker_aliases.c.speaker_id).where(_whole_word(speaker_aliases.c.alias_key, key))
+    by_name = select(_s.c.id).where(or_(_s.c.key == key, _whole_word(func.lower(_s.c.name), key)))
+    return by_alias.union(by_name)
+
+
+def outlet_ids_matching(query: str) -> Select:
+    key = fold_key(query)
+    if not key:
+        return select(_o.c.id).where(false())
+    return select(_o.c.id).where(
+        or_(_whole_word(_o.c.key, key), _whole_word(func.lower(_o.c.name), key))
+    )
+
+
+def document_matches(ref: str | int) -> ColumnElement:
+    """An int is a document id; a string an id, exact path, basename,
+    external id or sha256."""
+    if isinstance(ref, int):
+        return _d.c.id == ref
+    ref = str(ref)
+    tests = [
+        _d.c.path == ref,
+        _d.c.path.like(literal("%/" + like_escape(ref)), escape="\\"),
+        _d.c.external_id == ref,
+        _d.c.sha256 == ref.lower(),
+    ]
+    if ref.isdigit():
+        tests.append(_d.c.id == int(ref))
+    return or_(*tests)
+
+
+def speaker_ref(ref: str | int) -> Select:
+    """One speaker named on the command line: an id, or an exact key/alias."""
+    ref = str(ref).strip()
+    if ref.isdigit():
+        return select(_s.c.id).where(_s.c.id == int(ref))
+    key = fold_key(ref)
+    by_alias = select(speaker_aliases.c.speaker_id).where(speaker_aliases.c.alias_key == key)
+    return by_alias.union(select(_s.c.id).where(_s.c.key == key))
+
+
+# -------------------------------------------------------------- aggregates
+
+def speakers_select() -> Select:
+    """Canonical speakers with quote counts, one row per alias (group by id)."""
+    count = (
+        select(func.count(_a.c.id)).where(_a.c.speaker_id == _s.c.id).scalar_subquery()
+    ).label("quotes")
+    return (
+        select(_s.c.id, _s.c.name, _s.c.type, _s.c.key, count, speaker_aliases.c.alias_key)
+        .select_from(_s.outerjoin(speaker_aliases, speaker_aliases.c.speaker_id == _s.c.id))
+        .order_by(count.desc(), _s.c.name, _s.c.id, speaker_aliases.c.alias_key)
+    )
+
+
+def outlets_select() -> Select:
+    count = (
+        select(func.count(_a.c.id)).where(_a.c.outlet_id == _o.c.id).scalar_subquery()
+    ).label("quotes")
+    return select(_o.c.id, _o.c.name, count).order_by(count.desc(), _o.c.name, _o.c.id)
+
+
+def documents_select() -> Select:
+    count = (
+        select(func.count(_q.c.id)).where(_q.c.document_id == _d.c.id).scalar_subquery()
+    ).label("quotes")
+    return select(
+        _d.c.id, _d.c.path, _d.c.sha256, _d.c.title, _d.c.url, _d.c.publisher, _d.c.date,
+        _d.c.engine, _d.c.extracted_at, count,
+    ).order_by(_d.c.id)
+
+
+def document_by_path(path: str, sha256: str) -> Select:
+    return select(_d.c.id).where(and_(_d.c.path == path, _d.c.sha256 == sha256))
+
+
+# --------------------------------------------------------------- paragraphs
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def paragraph_around(text: str, start: int, end: int) -> Span:
+    """The paragraph(s) containing ``text[start:end]``: bounded by blank lines
+    (or by single newlines when the text has no blank lines), trimmed."""
+    breaks = _BLANK_LINE if _BLANK_LINE.search(text) else re.compile(r"\n")
+    lo, hi = 0, len(text)
+    for m in breaks.finditer(text):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    while lo < start and text[lo].isspace():
+        lo += 1
+    while hi > end and text[hi - 1].isspace():
+        hi -= 1
+    return Span.of(text, lo, hi)

@@ -1,0 +1,133 @@
+"""The database schema as SQLAlchemy Core tables.
+
+This module describes the *current* schema (what ``alembic`` head builds); the
+migrations in ``migrations/versions`` are the frozen history that creates it.
+``tests/test_migrations.py`` checks the two agree.
+
+Every span is stored as ``(start, end, text)`` with
+``documents.text[start:end] == text`` (Python str offsets); quotes keep both
+the span with its marks (``start``/``end``) and the content without them
+(``content_start``/``content_end``/``text``).
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("path", Text, nullable=False),
+    Column("url", Text),
+    Column("external_id", Text),
+    Column("sha256", String(64), nullable=False),
+    Column("title", Text),
+    Column("publisher", Text),
+    Column("date", Text),
+    Column("text", Text, nullable=False),
+    Column("engine", String(32)),
+    Column("extracted_at", String(32)),  # ISO 8601, UTC
+    UniqueConstraint("path", "sha256"),
+)
+
+speakers = Table(
+    "speakers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("key", Text, nullable=False, unique=True),
+    Column("type", String(32), nullable=False, server_default="unknown"),
+)
+
+speaker_aliases = Table(
+    "speaker_aliases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("speaker_id", Integer, ForeignKey("speakers.id", ondelete="CASCADE"), nullable=False),
+    Column("alias_key", Text, nullable=False, unique=True),
+    Index(None, "speaker_id"),
+)
+
+outlets = Table(
+    "outlets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("key", Text, nullable=False, unique=True),
+)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("content_start", Integer, nullable=False),
+    Column("content_end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("closed", Boolean(create_constraint=False), nullable=False),
+    Index(None, "document_id"),
+    Index(None, "kind"),
+)
+
+speaker_mentions = Table(
+    "speaker_mentions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("speaker_id", Integer, ForeignKey("speakers.id"), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("role", Text),
+    Column("affiliation", Text),
+    Index(None, "document_id"),
+    Index(None, "speaker_id"),
+)
+
+attributions = Table(
+    "attributions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "quote_id", Integer, ForeignKey("quotes.id", ondelete="CASCADE"), nullable=False, unique=True
+    ),
+    Column("speaker_id", Integer, ForeignKey("speakers.id")),
+    Column("mention_id", Integer, ForeignKey("speaker_mentions.id")),
+    Column("outlet_id", Integer, ForeignKey("outlets.id")),
+    Column("outlet_start", Integer),
+    Column("outlet_end", Integer),
+    Column("outlet_text", Text),
+    Column("cue_start", Integer),
+    Column("cue_end", Integer),
+    Column("cue_text", Text),
+    Column("sieve", String(64)),
+    Column("confidence", Float, nullable=False, server_default="0"),
+    Column("explanation", Text),  # JSON array of strings
+    Index(None, "speaker_id"),
+    Index(None, "outlet_id"),
+)

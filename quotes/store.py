@@ -1,0 +1,447 @@
+"""The quotes database: one transaction per document, streaming reads.
+
+``Store(path_or_url)`` opens (and on first use migrates to head) a database;
+a bare path means SQLite, anything with ``://`` is a SQLAlchemy URL, and
+``None`` means ``$QUOTES_DB`` or ``./quotes.db``. SQLite connections use WAL,
+a 30 s busy timeout and enforced foreign keys; writes take the lock up front
+(``BEGIN IMMEDIATE``) so concurrent extractors queue instead of deadlocking.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import itertools
+import json
+import logging
+import os
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator, Sequence
+
+from alembic import command
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text, update
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from . import queries
+from .errors import StoreError
+from .keys import fold_key, is_name
+from .schema import attributions, documents, outlets, quotes, speaker_aliases, speaker_mentions, speakers
+from .types import Document, Outlet, Quote, Span, Speaker
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DB = "quotes.db"
+
+
+def migrations_dir() -> str:
+    """The installed ``migrations`` package directory (Alembic script_location)."""
+    import migrations
+
+    return os.path.dirname(os.path.abspath(migrations.__file__))
+
+
+def database_url(url_or_path: str | None = None) -> URL:
+    value = url_or_path or os.environ.get("QUOTES_DB") or DEFAULT_DB
+    if "://" in value:
+        try:
+            return make_url(value)
+        except ArgumentError as e:
+            raise StoreError(f"{value}: not a database URL ({e})") from None
+    return URL.create("sqlite", database=value)
+
+
+def make_engine(url: URL, foreign_keys: bool = True) -> Engine:
+    """An Engine; for SQLite with the pragmas above and explicit BEGINs."""
+    is_sqlite = url.get_backend_name() == "sqlite"
+    engine = create_engine(url, poolclass=NullPool if is_sqlite else None)
+    if not is_sqlite:
+        return engine
+    in_memory = url.database in (None, "", ":memory:")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # transactions are begun below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("quotes_write")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+class Store:
+    """A quotes database. Cheap to construct; connects and migrates lazily."""
+
+    def __init__(self, url_or_path: str | None = None, script_location: str | None = None):
+        self.url = database_url(url_or_path)
+        self.name = self.url.database if self.url.get_backend_name() == "sqlite" else (
+            self.url.render_as_string(hide_password=True)
+        )
+        self.script_location = script_location or migrations_dir()
+        with self._errors():
+            self.engine = make_engine(self.url)
+        self._ready = False
+
+    # ------------------------------------------------------------ plumbing
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn driver errors into a one-line StoreError naming the database."""
+        try:
+            yield
+        except SQLAlchemyError as e:
+            reason = " ".join(str(getattr(e, "orig", None) or e).split())
+            raise StoreError(f"{self.name}: {reason}") from e
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        self._ensure()
+        with self._errors(), self.engine.connect() as conn:
+            conn.execution_options(quotes_write=True)
+            with conn.begin():
+                yield conn
+
+    def _rows(self, stmt: Any) -> Iterator[Any]:
+        """Stream the rows of a SELECT; the connection closes when exhausted."""
+        self._ensure()
+        with self._errors(), self.engine.connect() as conn:
+            yield from conn.execution_options(yield_per=500).execute(stmt)
+
+    def _first(self, stmt: Any) -> Any:
+        """The first row of a SELECT, or None."""
+        self._ensure()
+        with self._errors(), self.engine.connect() as conn:
+            return conn.execute(stmt).first()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---------------------------------------------------------- migrations
+
+    def _config(self) -> Config:
+        cfg = Config()
+        cfg.set_main_option("script_location", self.script_location.replace("%", "%%"))
+        url = self.url.render_as_string(hide_password=False).replace("%", "%%")
+        cfg.set_main_option("sqlalchemy.url", url)
+        return cfg
+
+    def _script(self) -> ScriptDirectory:
+        return ScriptDirectory.from_config(self._config())
+
+    def head(self) -> str | None:
+        return self._script().get_current_head()
+
+    def current(self) -> str | None:
+        """The database's Alembic revision (None for an empty database)."""
+        with self._errors(), self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def _migrate(self, action: str, revision: str) -> None:
+        """Run an Alembic upgrade/downgrade in one write transaction.
+
+        Foreign keys are off on this connection: batch-mode table rebuilds
+        drop and recreate tables, which must not cascade into child rows.
+        """
+        engine = make_engine(self.url, foreign_keys=False)
+        cfg = self._config()
+        try:
+            with self._errors(), engine.connect() as conn:
+                conn.execution_options(quotes_write=True)
+                with conn.begin():
+                    cfg.attributes["connection"] = conn
+                    getattr(command, action)(cfg, revision)
+                    if engine.dialect.name == "sqlite":
+                        bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if bad:
+                            raise StoreError(f"{self.name}: migration broke foreign keys: {bad[:3]}")
+        except CommandError as e:
+            raise StoreError(f"{self.name}: {' '.join(str(e).split())}") from None
+        finally:
+            engine.dispose()
+
+    def upgrade(self, revision: str = "head") -> None:
+        self._check_known()
+        log.info("upgrading %s to %s", self.name, revision)
+        self._migrate("upgrade", revision)
+        self._ready = False
+
+    def downgrade(self, revision: str) -> None:
+        self._check_known()
+        log.info("downgrading %s to %s", self.name, revision)
+        self._migrate("downgrade", revision)
+        self._ready = False
+
+    def _check_known(self) -> None:
+        current = self.current()
+        if current is None:
+            return
+        try:
+            known = self._script().get_revision(current) is not None
+        except CommandError:
+            known = False
+        if not known:
+            raise StoreError(
+                f"{self.name}: database schema revision {current} is newer than this "
+                f"version of quotes knows (head {self.head()}); upgrade quotes"
+            )
+
+    def _ensure(self) -> None:
+        """Migrate to head on first use."""
+        if self._ready:
+            return
+        if self.current() != self.head():
+            self.upgrade("head")
+        self._ready = True
+
+    # --------------------------------------------------------------- writes
+
+    def find_document(self, document: Document) -> int | None:
+        """The id of a stored document with the same path and sha256."""
+        row = self._first(queries.document_by_path(document.source, document.sha256))
+        return None if row is None else int(row.id)
+
+    def add(self, document: Document, found: Sequence[Quote], engine: str) -> tuple[int, bool]:
+        """Store a document and its quotes in one transaction.
+
+        Returns ``(document_id, added)``; ``added`` is False (and nothing is
+        written) when the same path and sha256 are already stored.
+        """
+        for quote in found:
+            _check_quote(document, quote)
+        with self._write() as conn:
+            existing = conn.execute(
+                queries.document_by_path(document.source, document.sha256)
+            ).scalar()
+            if existing is not None:
+                return int(existing), False
+            doc_id = conn.execute(
+                insert(documents).values(
+                    path=document.source, url=document.url, external_id=document.external_id,
+                    sha256=document.sha256, title=document.title, publisher=document.publisher,
+                    date=document.date, text=document.text, engine=engine,
+                    extracted_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                )
+            ).inserted_primary_key[0]
+            for quote in found:
+                _insert_quote(conn, doc_id, quote)
+        log.info("stored %s: %d quotes", document.source, len(found))
+        return int(doc_id), True
+
+    def merge_speakers(self, keep: str | int, other: str | int) -> dict[str, Any]:
+        """Move OTHER's aliases, mentions and attributions to KEEP; delete OTHER."""
+        with self._write() as conn:
+            keep_row = _one_speaker(conn, keep)
+            other_row = _one_speaker(conn, other)
+            if keep_row.id == other_row.id:
+                raise StoreError(f"{keep} and {other} are already the same speaker")
+            _add_alias(conn, other_row.id, other_row.key)
+            for table in (speaker_aliases, speaker_mentions):
+                conn.execute(
+                    update(table).where(table.c.speaker_id == other_row.id).values(speaker_id=keep_row.id)
+                )
+            moved = conn.execute(
+                update(attributions)
+                .where(attributions.c.speaker_id == other_row.id)
+                .values(speaker_id=keep_row.id)
+            ).rowcount
+            conn.execute(speakers.delete().where(speakers.c.id == other_row.id))
+        return {"id": keep_row.id, "name": keep_row.name, "merged": other_row.name, "quotes": moved}
+
+    # ---------------------------------------------------------------- reads
+
+    def quotes(
+        self,
+        speaker: str | None = None,
+        outlet: str | None = None,
+        document: str | int | None = None,
+        kind: str | None = None,
+        ids: Iterable[int] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Stored quotes (extract JSON objects), in id order, streamed."""
+        stmt = queries.filter_quotes(queries.quote_select(), speaker, outlet, document, kind, ids)
+        for row in self._rows(stmt):
+            yield queries.quote_dict(row)
+
+    def quote_ids(self, document_id: int) -> list[int]:
+        """Ids of a document's quotes in the order they were stored."""
+        stmt = select(quotes.c.id).where(quotes.c.document_id == document_id).order_by(quotes.c.id)
+        return [row.id for row in self._rows(stmt)]
+
+    def get(self, quote_id: int) -> dict[str, Any] | None:
+        """One quote with its document's provenance and surrounding paragraph."""
+        stmt = queries.filter_quotes(queries.quote_select(), ids=[quote_id])
+        row = self._first(stmt)
+        if row is None:
+            return None
+        found = queries.quote_dict(row)
+        doc = self._first(select(documents).where(documents.c.id == row.document_id))
+        para = queries.paragraph_around(doc.text, row.start, row.end)
+        found["document"] = {
+            "id": doc.id, "path": doc.path, "url": doc.url, "title": doc.title,
+            "publisher": doc.publisher, "date": doc.date, "sha256": doc.sha256,
+            "external_id": doc.external_id, "engine": doc.engine,
+            "extracted_at": doc.extracted_at,
+        }
+        found["paragraph"] = para.to_dict()
+        return found
+
+    def speakers(self) -> Iterator[dict[str, Any]]:
+        """Canonical speakers, most quoted first, with their alias keys."""
+        rows = self._rows(queries.speakers_select())
+        for _, group in itertools.groupby(rows, key=lambda r: r.id):
+            group = list(group)
+            first = group[0]
+            yield {
+                "id": first.id, "name": first.name, "type": first.type, "quotes": first.quotes,
+                "aliases": [r.alias_key for r in group if r.alias_key is not None],
+            }
+
+    def outlets(self) -> Iterator[dict[str, Any]]:
+        for row in self._rows(queries.outlets_select()):
+            yield dict(row._mapping)
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        for row in self._rows(queries.documents_select()):
+            yield dict(row._mapping)
+
+    def execute(self, sql: str, **params: Any) -> list[Any]:
+        """Raw read-only SQL with bound parameters (used by tests and debugging)."""
+        self._ensure()
+        with self._errors(), self.engine.connect() as conn:
+            return list(conn.execute(text(sql), params))
+
+
+# ------------------------------------------------------------------ helpers
+
+def _check_span(document: Document, span: Span | None, what: str) -> None:
+    if span is None:
+        return
+    ok = 0 <= span.start <= span.end <= len(document.text)
+    if not ok or document.text[span.start:span.end] != span.text:
+        raise StoreError(
+            f"{document.source}: {what} span {span.start}-{span.end} does not match the document text"
+        )
+
+
+def _check_quote(document: Document, quote: Quote) -> None:
+    _check_span(document, quote.span, "quote")
+    _check_span(document, quote.content, "quote content")
+    _check_span(document, quote.cue, "cue")
+    if quote.speaker is not None:
+        _check_span(document, quote.speaker.mention, "speaker")
+    if quote.outlet is not None:
+        _check_span(document, quote.outlet.mention, "outlet")
+
+
+def _insert_quote(conn: Connection, doc_id: int, quote: Quote) -> int:
+    quote_id = conn.execute(
+        insert(quotes).values(
+            document_id=doc_id, start=quote.span.start, end=quote.span.end,
+            content_start=quote.content.start, content_end=quote.content.end,
+            text=quote.content.text, kind=quote.kind, closed=quote.closed,
+        )
+    ).inserted_primary_key[0]
+    speaker_id, mention_id = _store_speaker(conn, doc_id, quote.speaker)
+    outlet_id = _outlet_id(conn, quote.outlet)
+    om = quote.outlet.mention if quote.outlet else None
+    cue = quote.cue
+    conn.execute(
+        insert(attributions).values(
+            quote_id=quote_id, speaker_id=speaker_id, mention_id=mention_id, outlet_id=outlet_id,
+            outlet_start=om.start if om else None, outlet_end=om.end if om else None,
+            outlet_text=om.text if om else None,
+            cue_start=cue.start if cue else None, cue_end=cue.end if cue else None,
+            cue_text=cue.text if cue else None,
+            sieve=quote.sieve, confidence=float(quote.confidence or 0.0),
+            explanation=json.dumps(list(quote.explanation), ensure_ascii=False),
+        )
+    )
+    return int(quote_id)
+
+
+def _store_speaker(conn: Connection, doc_id: int, speaker: Speaker | None) -> tuple[int | None, int | None]:
+    if speaker is None:
+        return None, None
+    speaker_id = _speaker_id(conn, speaker)
+    if speaker_id is None or speaker.mention is None:
+        return speaker_id, None
+    m = speaker.mention
+    mention_id = conn.execute(
+        insert(speaker_mentions).values(
+            document_id=doc_id, speaker_id=speaker_id, start=m.start, end=m.end, text=m.text,
+            role=speaker.role, affiliation=speaker.affiliation,
+        )
+    ).inserted_primary_key[0]
+    if is_name(m.text):
+        _add_alias(conn, speaker_id, fold_key(m.text))
+    return speaker_id, int(mention_id)
+
+
+def _speaker_id(conn: Connection, speaker: Speaker) -> int | None:
+    """The canonical speaker row for a name (by key or alias), created if new."""
+    key = fold_key(speaker.name)
+    if not key:
+        return None
+    found = conn.execute(
+        select(speaker_aliases.c.speaker_id).where(speaker_aliases.c.alias_key == key)
+    ).scalar()
+    if found is None:
+        found = conn.execute(select(speakers.c.id).where(speakers.c.key == key)).scalar()
+    kind = speaker.type or "unknown"
+    if found is None:
+        found = conn.execute(
+            insert(speakers).values(name=" ".join(speaker.name.split()), key=key, type=kind)
+        ).inserted_primary_key[0]
+        _add_alias(conn, found, key)
+    elif kind != "unknown":
+        conn.execute(
+            update(speakers)
+            .where(speakers.c.id == found, speakers.c.type == "unknown")
+            .values(type=kind)
+        )
+    return int(found)
+
+
+def _add_alias(conn: Connection, speaker_id: int, key: str) -> None:
+    """Point ``key`` at the speaker unless it already names someone."""
+    if not key:
+        return
+    taken = conn.execute(
+        select(speaker_aliases.c.id).where(speaker_aliases.c.alias_key == key)
+    ).scalar()
+    if taken is None:
+        conn.execute(insert(speaker_aliases).values(speaker_id=speaker_id, alias_key=key))
+
+
+def _outlet_id(conn: Connection, outlet: Outlet | None) -> int | None:
+    if outlet is None:
+        return None
+    key = fold_key(outlet.name)
+    if not key:
+        return None
+    found = conn.execute(select(outlets.c.id).where(outlets.c.key == key)).scalar()
+    if found is None:
+        found = conn.execute(
+            insert(outlets).values(name=" ".join(outlet.name.split()), key=key)
+        ).inserted_primary_key[0]
+    return int(found)
+
+
+def _one_speaker(conn: Connection, ref: str | int) -> Any:
+    ids = {row[0] for row in conn.execute(queries.speaker_ref(ref))}
+    if not ids:
+        raise StoreError(f"no speaker {str(ref)!r} (see `quotes speakers`)")
+    if len(ids) > 1:  # pragma: no cover - keys and aliases are unique
+        raise StoreError(f"{str(ref)!r} names several speakers; use an id")
+    return conn.execute(select(speakers).where(speakers.c.id == ids.pop())).one()

@@ -1,0 +1,53 @@
+"""quotes export (every quote, default JSON lines), documents and db commands."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from conftest import expected_objects, jsonl
+from quotes.store import Store
+
+
+def test_export_defaults_to_jsonl(run, filled_db):
+    result = run(["export", "--db", filled_db])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, jsonl(expected_objects()), "")
+
+
+def test_export_json_and_csv(run, filled_db):
+    assert json.loads(run(["export", "--db", filled_db, "--format", "json"]).stdout) == expected_objects()
+    rows = run(["export", "--db", filled_db, "--format", "csv"]).stdout.splitlines()
+    assert len(rows) == 6 and rows[0].startswith("id,document.path,document.sha256,")
+
+
+def test_export_empty_database(run, db_path):
+    assert run(["export", "--db", db_path]).stdout == ""
+    assert run(["export", "--db", db_path, "--format", "json"]).stdout == "[]\n"
+
+
+def test_documents(run, filled_db):
+    out = run(["documents", "--db", filled_db, "--format", "jsonl"]).stdout
+    docs = [json.loads(line) for line in out.splitlines()]
+    assert [(d["id"], d["path"], d["title"], d["quotes"], d["engine"]) for d in docs] == [
+        (1, "articles/a.txt", "Budget", 3, "rules"), (2, "articles/b.txt", None, 2, "rules")]
+
+
+def test_db_commands(run, db_path):
+    assert run(["db", "current", "--db", db_path]).stdout == "base (empty database)\n"
+    head = Store(db_path).head()
+    assert run(["db", "upgrade", "--db", db_path]).stdout == f"{head} (head)\n"
+    assert run(["db", "current", "--db", db_path]).stdout == f"{head} (head)\n"
+    assert run(["db", "downgrade", "0001", "--db", db_path]).exit_code == 0
+    assert run(["db", "downgrade", "base", "--db", db_path]).stdout == "base (empty database)\n"
+    bad = run(["db", "downgrade", "nope", "--db", db_path])
+    assert bad.exit_code == 1 and bad.stderr.startswith("error: ") and bad.stderr.count("\n") == 1
+
+
+def test_newer_database_is_refused_in_one_line(run, filled_db):
+    con = sqlite3.connect(filled_db)
+    con.execute("update alembic_version set version_num = 'ffff'")
+    con.commit()
+    result = run(["list", "--db", filled_db])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {filled_db}: database schema revision ffff is newer than")
+    assert result.stderr.count("\n") == 1

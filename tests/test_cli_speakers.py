@@ -1,0 +1,73 @@
+"""quotes speakers / speakers merge / outlets."""
+from __future__ import annotations
+
+import json
+
+from conftest import quote, span
+from quotes.store import Store
+from quotes.types import Document, Speaker
+
+TABLE = """\
+id  name            type    quotes  aliases
+--  --------------  ------  ------  -----------------
+ 1  Jane Smith      person       2  jane smith; smith
+ 2  Bob Jones       person       1  bob jones
+ 3  Nicolás Maduro  person       1  nicolas maduro
+"""
+
+
+def add_bare_maduro(db: str) -> None:
+    doc = Document.from_text("\u201cNo,\u201d said Maduro.", path="c.txt")
+    Store(db).add(doc, [quote(doc.text, "\u201cNo,\u201d",
+                              speaker=Speaker("Maduro", "person", span(doc.text, "Maduro")))], "rules")
+
+
+def test_speakers_table(run, filled_db):
+    result = run(["speakers", "--db", filled_db])
+    assert (result.exit_code, result.stdout) == (0, TABLE)
+
+
+def test_speakers_jsonl(run, filled_db):
+    out = run(["speakers", "--db", filled_db, "--format", "jsonl"]).stdout
+    assert [json.loads(line) for line in out.splitlines()][0] == {
+        "id": 1, "name": "Jane Smith", "type": "person", "quotes": 2, "aliases": ["jane smith", "smith"]}
+
+
+def test_merge(run, filled_db):
+    add_bare_maduro(filled_db)
+    assert [s["name"] for s in Store(filled_db).speakers()].count("Maduro") == 1
+    result = run(["speakers", "merge", "Nicolás Maduro", "maduro", "--db", filled_db])
+    assert (result.exit_code, result.stdout) == (0, "merged Maduro into Nicolás Maduro (id 3); 1 quote moved\n")
+    assert run(["speakers", "--db", filled_db]).stdout == (
+        "id  name            type    quotes  aliases\n"
+        "--  --------------  ------  ------  ----------------------\n"
+        " 1  Jane Smith      person       2  jane smith; smith\n"
+        " 3  Nicolás Maduro  person       2  maduro; nicolas maduro\n"
+        " 2  Bob Jones       person       1  bob jones\n"
+    )
+    out = run(["list", "--db", filled_db, "--format", "jsonl", "--speaker", "maduro"]).stdout
+    assert [(json.loads(l)["id"], json.loads(l)["speaker"]["name"]) for l in out.splitlines()] == [
+        (4, "Nicolás Maduro"), (6, "Nicolás Maduro")]
+
+
+def test_merge_by_id_with_db_on_the_group(run, filled_db):
+    result = run(["speakers", "--db", filled_db, "merge", "1", "2"])
+    assert result.stdout == "merged Bob Jones into Jane Smith (id 1); 1 quote moved\n"
+
+
+def test_merge_errors(run, filled_db):
+    missing = run(["speakers", "merge", "1", "nobody", "--db", filled_db])
+    assert (missing.exit_code, missing.stderr) == (1, "error: no speaker 'nobody' (see `quotes speakers`)\n")
+    same = run(["speakers", "merge", "smith", "Jane Smith", "--db", filled_db])
+    assert (same.exit_code, same.stderr) == (1, "error: smith and Jane Smith are already the same speaker\n")
+
+
+def test_outlets(run, filled_db):
+    assert run(["outlets", "--db", filled_db]).stdout == (
+        "id  name              quotes\n"
+        "--  ----------------  ------\n"
+        " 2  Associated Press       1\n"
+        " 1  Reuters                1\n"
+    )
+    assert run(["outlets", "--db", filled_db, "--format", "csv"]).stdout == (
+        "id,name,quotes\n2,Associated Press,1\n1,Reuters,1\n")
