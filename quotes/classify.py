@@ -53,10 +53,12 @@ def classify(ctx: DocContext, qi: int) -> str:
     if n <= 3 and not starts_sentence:
         if prev_word in en.TITLE_CUES and _title_cased(words):
             return "title"
-        if not _has_cue_before(ctx, qi) and not _has_cue_after(ctx, qi, 4):
-            return "scare"
-        return "partial"
-    if starts_sentence and (words and words[0][:1].isupper()) and n >= 3:
+        if _has_cue_before(ctx, qi):
+            return "partial"
+        if q.content.text.rstrip()[-1:] in ",.!?" and _has_cue_after(ctx, qi, 4):
+            return "direct"  # “No,” she said — a short utterance mid-sentence
+        return "scare"
+    if starts_sentence and words and (words[0][:1].isupper() or q.content.text.rstrip()[-1:] in ",.!?"):
         return "direct"
     if starts_sentence and n >= 4:
         return "direct"

@@ -168,6 +168,8 @@ def find_quotes(text: str, paras: list[Span] | None = None) -> list[Found]:
                 i += 1
                 continue
             role = mark_role(text, i, para.start, hi)
+            if stack and c == "“" and stack[-1].mark in "„‚" and role == OPEN:
+                role = CLOSE  # German „…“
             if role == APOS:
                 i += 1
                 continue

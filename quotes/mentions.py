@@ -236,7 +236,8 @@ def split_role(mention: str) -> tuple[str, str | None]:
     last_title = -1
     for idx, w in enumerate(words):
         lw = w.lower().strip(",.")
-        if (lw in en.TITLES or lw in en.NP_INNER_WORDS) and not w[:1].isupper() and lw not in NAME_PARTICLES:
+        if (lw in en.TITLES or lw in en.NP_INNER_WORDS) and not w[:1].isupper() and lw not in NAME_PARTICLES \
+                and lw not in ("of", "the", "for", "and", "at", "on", "to", "from", "in"):
             last_title = idx
     if 0 <= last_title < len(words) - 1:
         name_words = words[last_title + 1:]

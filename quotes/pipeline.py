@@ -98,20 +98,24 @@ def extract_quotes(text: str, sentencer, sieves: str | None = None) -> list[Quot
                             confidence=outer.confidence * 0.8, explanation=("inside the quote at "
                                                                             f"{outer.span.start}",))
         quotes.append(q)
-    return _propagate_outlets(quotes)
+    return _propagate_outlets(quotes, text)
 
 
-def _propagate_outlets(quotes: list[Quote]) -> list[Quote]:
-    """A speaker's quotes with no outlet of their own take the one the same speaker used
-    elsewhere in the document (a statement quoted piecemeal)."""
-    with_outlet = [q for q in quotes if q.outlet and q.speaker]
+def _propagate_outlets(quotes: list[Quote], text: str) -> list[Quote]:
+    """A statement quoted piecemeal: a quote with no outlet of its own takes the one the same
+    speaker's other quote names, when it has no cue of its own or its sentence speaks of a
+    statement ("issued a statement …, stating that “…”")."""
+    with_outlet = [q for q in quotes if q.outlet and q.speaker and q.outlet.mention is not None]
     out = []
     for q in quotes:
         if q.outlet is None and q.speaker is not None and q.kind not in ("scare", "title"):
+            window = text[max(0, q.span.start - 200):q.span.start].lower()
+            statement_like = q.cue is None or q.sieve in ("continuation", "sentence_subject") or any(
+                w in window for w in ("statement", "stating", "communiqu", "release"))
             src = min((o for o in with_outlet if same_speaker(o.speaker.name, q.speaker.name)),
                       key=lambda o: abs(o.span.start - q.span.start), default=None)
-            if src is not None:
-                q = replace(q, outlet=replace(src.outlet, mention=src.outlet.mention),
+            if src is not None and statement_like:
+                q = replace(q, outlet=src.outlet,
                             explanation=q.explanation + (f"outlet of the same speaker's quote at {src.span.start}",))
         out.append(q)
     return out

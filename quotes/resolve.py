@@ -17,10 +17,10 @@ import regex
 
 from .context import Decision, DocContext
 from .lang import en
-from .mentions import DETERMINERS, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
+from .mentions import DETERMINERS, NOT_NAMES, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
 from .types import Outlet, Speaker, Span
 
-_NAME_WORD = r"(?:\p{Lu}\.){2,}|\p{Lu}(?:[\p{L}\p{M}\-’']*\p{L}|\.|[\p{L}\p{M}]*)"
+_NAME_WORD = r"(?:(?:\p{Lu}\.){2,}|\p{Lu}(?:[\p{L}\p{M}\-’']*\p{L}|\.|[\p{L}\p{M}]*))"
 _NAME_RUN = regex.compile(
     rf"(?<![\p{{L}}\p{{N}}]){_NAME_WORD}"
     rf"(?:(?:[ \t]+|[ \t]+(?:of|de|del|al|bin|da|van|von|the|for)[ \t]+|’s[ \t]+|'s[ \t]+|’[ \t]+){_NAME_WORD})*",
@@ -49,9 +49,16 @@ class Resolver:
         self.names = self._names()  # (start, end, text) of capitalised name runs, in order
 
     def _names(self) -> list[tuple[int, int, str]]:
+        """Capitalised name runs outside quotes and outside a title-cased headline."""
         out = []
+        inside = [(q.span.start, q.span.end) for q in self.ctx.quotes if q.depth == 0]
+        skip_to = self.headline_end()
         for m in _NAME_RUN.finditer(self.ctx.text):
             s, e = m.start(), m.end()
+            if s < skip_to or any(a <= s < b for a, b in inside):
+                continue
+            if fold(m.group()) in NOT_NAMES:
+                continue
             txt = m.group().rstrip(".’'")
             e = s + len(txt)
             words = txt.split()
@@ -63,6 +70,31 @@ class Resolver:
                 out.append((s, e, " ".join(words)))
         return out
 
+    def headline_end(self) -> int:
+        """End of the first paragraph when it is a title-cased headline over a longer text."""
+        paras = self.ctx.paragraphs
+        if len(paras) < 2:
+            return 0
+        words = regex.findall(r"[\p{L}][\p{L}’'\-]*", paras[0].text)
+        content = [w for w in words if w.lower() not in en.TITLE_SMALL_WORDS]
+        if content and len(words) <= 25 and all(w[:1].isupper() for w in content):
+            return paras[0].end
+        return 0
+
+    def trim_headline_mention(self, mention: Span) -> Span:
+        """In a headline every word is capitalised: "North Korea Sends Maduro" holds the name
+        "North Korea". Keep the longest leading part that the article body names too."""
+        end = self.headline_end()
+        if mention.start >= end:
+            return mention
+        body = self.ctx.text[end:]
+        words = mention.text.split()
+        for n in range(len(words), 0, -1):
+            cand = " ".join(words[:n])
+            if regex.search(rf"(?<!\w){regex.escape(cand)}(?!\w)", body):
+                return Span(mention.start, mention.start + len(cand), cand)
+        return mention
+
     # ------------------------------------------------------------ names
     def full_name(self, name: str, before: int) -> str:
         """The fullest person name in the document that ends with ``name`` ("Maduro" ->
@@ -73,10 +105,7 @@ class Resolver:
         last = fold(parts[-1])
         folded_parts = {fold(p) for p in parts}
         best = name
-        headline_end = self.ctx.paragraphs[0].end if self.ctx.paragraphs else 0
         for s, e, txt in self.names:
-            if s < headline_end and len(self.ctx.paragraphs) > 1:
-                continue  # a title-cased headline is no source of names
             core = _person_core(txt, last)
             if core is None:
                 continue
@@ -163,11 +192,15 @@ class Resolver:
     def speaker(self, d: Decision, qi: int) -> tuple[Speaker | None, list[str]]:
         if d.mention is None:
             return None, []
+        if d.mention.start < self.headline_end():
+            d.mention = self.trim_headline_mention(d.mention)
         name, steps = self.speaker_name(d.mention, qi)
         if not name:
             return None, steps
         _, role = split_role(clean_name_keep_titles(d.mention.text))
         typ = entity_type(name, d.mention.text)
+        if d.sieve == "transcript":
+            typ = "person"  # WALLACE: …
         if is_pronoun(d.mention.text) and typ == "unknown":
             typ = "person" if fold(d.mention.text) in ("he", "she") else typ
         return Speaker(name=name, type=typ, mention=d.mention, role=role,
@@ -178,8 +211,8 @@ class Resolver:
         if not role:
             return None
         caps = [w for w in role.split() if w[:1].isupper() and fold(w) not in en.TITLES]
-        if not caps:
-            return None
+        if not caps or not any(fold(w) in en.ORG_HEADS for w in caps):
+            return None  # "Festival director" names no organisation
         org = " ".join(caps)
         best = org
         for s, e, txt in self.names:
@@ -215,7 +248,7 @@ class Resolver:
             for m in pat.finditer(ctx.text, lo, hi):
                 if "tweet" in m.groupdict() and m.group("tweet"):
                     return Outlet("Twitter", Span.of(ctx.text, m.start("tweet"), m.end("tweet"))), ["tweet -> Twitter"]
-                name = m.group("o")
+                name = (m.group("o") or "").rstrip(".’'")
                 if not name:
                     continue
                 fname = fold(name)
@@ -229,7 +262,7 @@ class Resolver:
                 canonical = en.OUTLET_NAMES.get(fname, name)
                 gd = m.groupdict()
                 abbr = gd.get("abbr")
-                end = m.end("abbr") + 1 if abbr else m.end("o")
+                end = m.end("abbr") + 1 if abbr else m.start("o") + len(name)
                 return Outlet(canonical, Span.of(ctx.text, m.start("o"), end)), [f"outlet phrase '{ctx.text[m.start():end]}'"]
         if speaker is not None and speaker.affiliation:
             return Outlet(speaker.affiliation, None), [f"{speaker.role} speaks for {speaker.affiliation}"]

@@ -25,7 +25,7 @@ ABBREVIATIONS = frozenset(
 # A sentence ends at . ! ? (possibly …) followed by closing marks, then space and
 # a capital, digit or opening mark.
 _SENT_END = regex.compile(
-    r"""(?<=[.!?…])["”’'»)\]]*(?=\s+["“‘'«(\[]?[\p{Lu}\d])""", regex.V1
+    r"""(?<=[.!?…])["”’'»)\]]*(?=\s+["“‘'«„「『(\[]?[\p{Lu}\d])""", regex.V1
 )
 
 

@@ -23,9 +23,9 @@ from .types import Span
 Sieve = Callable[[DocContext, int], "Decision | None"]
 
 DEFAULT_SIEVES = ("transcript,trailing_cue,colon_intro,leading_cue,according_to,next_paragraph_cue,"
-                  "reporting_clause,sentence_subject,continuation,nearest_event")
+                  "reporting_clause,sentence_subject,byline,continuation,nearest_event,previous_subject")
 
-_TRANSCRIPT = regex.compile(r"^[\"“]?\s*(\p{Lu}[\p{Lu}\.\-’' ]{1,40}?)\s*:\s")
+_TRANSCRIPT = regex.compile(r"[\"“]?\s*(\p{Lu}[\p{Lu}\.\-’' ]{1,40}?)\s*:\s")
 _TERMINATORS = frozenset(".!?;")
 _ING_CUES = frozenset(w for w in en.CUE_VERBS if w.endswith("ing"))
 _WEAK_LEADING = frozenset("called calls calling describe described describes dubbed labeled labelled".split())
@@ -73,11 +73,15 @@ def _cue_at(ctx: DocContext, k: int) -> bool:
     return is_cue_verb(ctx.toks, k)
 
 
+_IRREGULAR_PAST = frozenset("went shot cut spoke broke chimed began put fired wrote told said".split())
+
+
 def _generic_cue(tok) -> bool:
     """A past-tense or present verb right after a speaker behind a quote ("Trump barked")."""
     low = tok.lower
-    return low in en.CUE_VERBS or (not tok.is_cap and tok.is_word and (low.endswith("ed") or low.endswith("s"))
-                                   and low not in ("was", "has", "is", "as", "this", "its", "his"))
+    return low in en.CUE_VERBS or low in _IRREGULAR_PAST or (
+        not tok.is_cap and tok.is_word and (low.endswith("ed") or low.endswith("s"))
+        and low not in ("was", "has", "is", "as", "this", "its", "his", "does", "goes", "gets"))
 
 
 def _skip_adverbs(ctx: DocContext, r: int, limit: int) -> int:
@@ -87,25 +91,37 @@ def _skip_adverbs(ctx: DocContext, r: int, limit: int) -> int:
     return r
 
 
+def _bare_attribution(ctx: DocContext, cue_k: int, limit: int) -> bool:
+    """After "… said", does the sentence end without a clause of its own ("said in an interview."
+    yes, "replied to him that it was …" no)?"""
+    rest = [ctx.toks[k] for k in range(cue_k + 1, limit)]
+    if len(rest) > 14:
+        return False
+    return not any(t.lower in ("that", "he", "she", "they", "it", "i", "we") or t.lower in en.CUE_VERBS
+                   for t in rest)
+
+
 def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
     """“…,” said X  /  “…,” X said  /  “…,” X, the former chairman, said  /  “…!” Trump barked."""
-    tail = _tail_tokens(ctx, qi, limit=24)
+    tail = _tail_tokens(ctx, qi, limit=30)
     q = ctx.quotes[qi]
     toks, text = ctx.toks, ctx.text
     words = [k for k in tail if toks[k].text not in ",—–-()"]
     if not words:
         return None
     first = words[0]
-    if q.closed and q.content.text.rstrip().endswith(".") and toks[first].is_cap \
-            and toks[first].lower not in en.CUE_VERBS:
-        return None  # the quote ended its sentence; what follows is a new one
+    ended = q.closed and q.content.text.rstrip().endswith(".")  # the quote ended its sentence
+    # verbs outside the cue list count only behind a quote that closes with its own punctuation
+    generic_ok = ended or q.content.text.rstrip()[-1:] in ",?!…—-"
     hi = toks[tail[-1]].end
     limit = tail[-1] + 1
     # said X
-    if _cue_at(ctx, first):
+    if _cue_at(ctx, first) or (generic_ok and not toks[first].is_cap and _generic_cue(toks[first]) and len(words) > 1
+                               and toks[words[1]].is_cap and toks[words[1]].lower not in en.PRONOUNS):
         np = np_after(text, toks, first + 1, hi)
-        if np is not None:
-            return Decision("trailing_cue", np, Span.of(text, toks[first].start, toks[first].end), 0.95)
+        if np is not None and not (np.text.lower() in en.PRONOUNS and toks[first].lower not in en.CUE_VERBS):
+            conf = 0.95 if _cue_at(ctx, first) else 0.7
+            return Decision("trailing_cue", np, Span.of(text, toks[first].start, toks[first].end), conf)
         return None
     np = np_after(text, toks, first, hi)
     if np is None:
@@ -122,8 +138,15 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
     if r >= limit:
         return None
     cue = toks[r]
-    if _cue_at(ctx, r) or (_generic_cue(cue) and (np.text[:1].isupper() or np.text.lower() in en.PRONOUNS)):
+    named = np.text[:1].isupper() or np.text.lower() in en.PRONOUNS
+    det = np.text.split()[0].lower() in ("the", "a", "an", "one", "another")
+    if _cue_at(ctx, r) or (generic_ok and _generic_cue(cue) and (named or (det and (cue.lower.endswith("ed")
+                                                                     or cue.lower in _IRREGULAR_PAST)))):
+        if ended and toks[first].is_cap and not _bare_attribution(ctx, r, limit):
+            return None  # a new sentence with a clause of its own: "She replied that …"
         conf = 0.95 if _cue_at(ctx, r) else 0.75
+        if ended:
+            conf -= 0.1
         return Decision("trailing_cue", np, Span.of(text, cue.start, cue.end), conf)
     return None
 
@@ -371,6 +394,54 @@ def sentence_subject(ctx: DocContext, qi: int) -> Decision | None:
     return Decision("sentence_subject", subj, None, 0.5, ["subject of the sentence holding the quote"])
 
 
+_BYLINE = regex.compile(r"[-—–~]\s*(?=\p{Lu})")
+
+
+def byline(ctx: DocContext, qi: int) -> Decision | None:
+    """A quote followed by a paragraph "- Bernie Sanders." (quote cards, lists of quotes)."""
+    q = ctx.quotes[qi]
+    pi = ctx.paragraph_index(q.span.start)
+    para = ctx.paragraphs[pi]
+    rest = ctx.text[q.span.end:para.end].strip()
+    if rest and not _BYLINE.match(rest):
+        return None
+    if rest:
+        start = ctx.text.index(rest, q.span.end)
+        end = para.end
+    elif pi + 1 < len(ctx.paragraphs):
+        nxt = ctx.paragraphs[pi + 1]
+        if not _BYLINE.match(nxt.text) or len(nxt.text) > 200:
+            return None
+        start, end = nxt.start, nxt.end
+    else:
+        return None
+    m = _BYLINE.match(ctx.text, start)
+    if not m:
+        return None
+    np = np_after(ctx.text, ctx.toks, ctx.tok_index(m.end()), end, loose=False)
+    if np is None:
+        return None
+    return Decision("byline", np, None, 0.8, ["a dash line naming who said it"])
+
+
+def previous_subject(ctx: DocContext, qi: int) -> Decision | None:
+    """A quote standing alone as a paragraph, with no cue: the subject of the sentence before it
+    ("Valastro praised Christie’s leadership …" ¶ “…”)."""
+    q = ctx.quotes[qi]
+    pi = ctx.paragraph_index(q.span.start)
+    para = ctx.paragraphs[pi]
+    if ctx.text[para.start:q.span.start].strip() or pi == 0:
+        return None
+    prev = ctx.paragraphs[pi - 1]
+    if prev.text.rstrip()[-1:] in "”\"":
+        return None  # a quote before: continuation's business
+    s, _ = ctx.sentence_of(max(prev.start, prev.end - 1))
+    subj = _clause_subject(ctx, s, prev.end)
+    if subj is None or not (subj.text[:1].isupper() or subj.text.lower() in en.PRONOUNS):
+        return None
+    return Decision("previous_subject", subj, None, 0.45, ["subject of the sentence before the quote"])
+
+
 def nearest_event(ctx: DocContext, qi: int) -> Decision | None:
     """Last resort: the speaker of the nearest speech event before the quote, within two paragraphs."""
     q = ctx.quotes[qi]
@@ -394,6 +465,8 @@ SIEVES: dict[str, Sieve] = {
     "sentence_subject": sentence_subject,
     "continuation": continuation,
     "nearest_event": nearest_event,
+    "byline": byline,
+    "previous_subject": previous_subject,
 }
 
 

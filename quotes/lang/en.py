@@ -14,6 +14,7 @@ _CUE_LEMMAS = {
     "admit": "admit admits admitted admitting",
     "advise": "advise advises advised advising",
     "agree": "agree agrees agreed agreeing",
+    "disagree": "disagree disagrees disagreed disagreeing",
     "announce": "announce announces announced announcing",
     "argue": "argue argues argued arguing",
     "ask": "ask asks asked asking",
