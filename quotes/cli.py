@@ -357,6 +357,12 @@ def db_current(db: str) -> None:
     click.echo(_revision_line(open_store(db)))
 
 
+# Commands that live in modules of their own register here, one line each
+# (`from .cli_xxx import register as _r; _r(cli)`), so this file stays a thin table.
+# --- command modules ---
+# --- end of command modules ---
+
+
 def main() -> None:
     try:
         cli(prog_name="quotes")
