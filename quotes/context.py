@@ -108,6 +108,8 @@ class DocContext:
                     continue
             s, e = self.sentence_of(t.start)
             subj = speaker_before(text, toks, k, s)
+            if subj is not None and subj.text.split()[0].lower() in ("a", "an", "that", "which", "this"):
+                subj = None  # "an early morning tweet", "that almost suggested": not a speaker
             if subj is not None and not any(self.in_quote[j] for j in range(self.tok_index(subj.start), k)):
                 out.append(SpeechEvent(Span.of(text, t.start, t.end), subj, False))
                 continue

@@ -23,7 +23,7 @@ from .types import Span
 Sieve = Callable[[DocContext, int], "Decision | None"]
 
 DEFAULT_SIEVES = ("transcript,trailing_cue,colon_intro,leading_cue,according_to,next_paragraph_cue,"
-                  "reporting_clause,sentence_subject,byline,continuation,nearest_event,previous_subject")
+                  "reporting_clause,sentence_subject,byline,continuation,previous_subject,nearest_event")
 
 _TRANSCRIPT = regex.compile(r"[\"“]?\s*(\p{Lu}[\p{Lu}\.\-’' ]{1,40}?)\s*:\s")
 _TERMINATORS = frozenset(".!?;")
@@ -371,8 +371,11 @@ def continuation(ctx: DocContext, qi: int) -> Decision | None:
             if same_group:
                 continue
             return None
+        # events in the previous quote's own attribution sentence don't intervene
+        skip_sent = ctx.sentence_of(d.cue.start) if d.cue is not None else None
         intervening = [ev for ev in ctx.events_between(prev.span.end, q.span.start)
-                       if not (d.mention and ev.speaker == d.mention)]
+                       if not (d.mention and ev.speaker == d.mention)
+                       and ctx.sentence_of(ev.cue.start) != skip_sent]
         if intervening and not same_group:
             return None
         conf = 0.8 if same_group else (0.7 if ppi == pi else 0.6)
