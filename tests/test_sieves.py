@@ -1,0 +1,138 @@
+"""Attribution through the rules pipeline on short made-up texts: speaker names, the sieve that
+decided, outlets. Correct expectations only; current defects are strict xfails."""
+from __future__ import annotations
+
+import pytest
+
+from quotes.pipeline import Extractor
+
+EX = Extractor(engine="rules")
+
+
+def quote_at(text: str, needle: str):
+    start = text.index(needle)
+    hit = [q for q in EX.extract(text) if q.start == start]
+    assert hit, f"no quote at {needle!r}"
+    return hit[0]
+
+
+def xfail(reason):
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+N = "\n\n"
+CASES = [
+    # trailing cue
+    ("“We will win this election,” said Maria Lopez.", "“We", "Maria Lopez", "trailing_cue"),
+    ("“We will win this election,” Maria Lopez said.", "“We", "Maria Lopez", "trailing_cue"),
+    ("“We will win this election,” Maria Lopez told reporters on Monday.", "“We", "Maria Lopez", "trailing_cue"),
+    ("Maria Lopez spoke on Monday." + N + "“We will win this election,” she said.", "“We", "Maria Lopez",
+     "trailing_cue"),
+    ("Quenby dismissed the criticism. “The boat will be ready by April,” she told reporters.", "“The",
+     "Quenby", "trailing_cue"),
+    ("Foreign Minister Jorge Arreaza met reporters. “We are ready,” Arreaza said.", "“We", "Jorge Arreaza",
+     "trailing_cue"),
+    # apposition
+    ("“We will win this election,” said Maria Lopez, who replaced Tom Hardy as chairman in May.", "“We",
+     "Maria Lopez", "trailing_cue"),
+    ("“We are ready,” Maria Lopez, the former chairman of the party, said.", "“We", "Maria Lopez",
+     "trailing_cue"),
+    # colon intro
+    ("Maria Lopez said: “We will win this election and then we will govern.”", "“We", "Maria Lopez",
+     "colon_intro"),
+    ("Helen Achterberg said:" + N + "“The river rose higher than ever this winter.”", "“The",
+     "Helen Achterberg", "colon_intro"),
+    # according to
+    ("“We will win this election,” according to Maria Lopez.", "“We", "Maria Lopez", "according_to"),
+    ("According to Maria Lopez, “the vote is already won.”", "“the", "Maria Lopez", "according_to"),
+    # cue in the next paragraph
+    ("“We will win this election and then we will govern,”" + N + "Maria Lopez said on Monday.", "“We",
+     "Maria Lopez", "next_paragraph_cue"),
+    # continuation: same paragraph, next paragraph, multi-paragraph quote
+    ("“We will win,” Maria Lopez said. “Then we will govern.”", "“Then", "Maria Lopez", "continuation"),
+    ("“We will win,” Maria Lopez said." + N + "“Then we will govern for ten years.”", "“Then", "Maria Lopez",
+     "continuation"),
+    ("Helen Achterberg said:" + N + "“The river rose higher than ever." + N + "“We will raise the bank before "
+     "the rains.”", "“We will", "Helen Achterberg", "continuation"),
+    # reported speech with a partial quote
+    ("Lopez said the plan was “a betrayal of the voters” and left.", "“a betrayal", "Lopez", "leading_cue"),
+    # "the statement continued" -> whoever issued it
+    ("“The port will stay open,” the Harbour Ministry said. “Ships may dock as usual,” the statement "
+     "continued.", "“Ships", "Harbour Ministry", "trailing_cue"),
+    ("The Harbour Ministry issued a statement on Monday." + N + "“The port will stay open,” the ministry said. "
+     "“Ships may dock as usual,” the statement continued.", "“Ships", "Harbour Ministry", "trailing_cue"),
+    # "the party" -> the party named earlier
+    ("The Green Party of Lindmark held its congress in Brenford. “We will win the next election,” the party "
+     "said in a statement.", "“We", "Green Party of Lindmark", "trailing_cue"),
+    # transcript
+    ("SMITH: “Do you expect to win?”" + N + "LOPEZ: “Yes, we will win.”", "“Do", "SMITH", "transcript"),
+    ("An edited transcript follows." + N + "SMITH: “Do you expect to win?”" + N + "LOPEZ: “Yes, we will win.”",
+     "“Yes", "LOPEZ", "transcript"),
+    # known defects
+    pytest.param("The Harbour Ministry issued a statement on Monday. “The port will stay open,” the statement "
+                 "said.", "“The", "Harbour Ministry", "trailing_cue",
+                 marks=xfail("'the statement' resolves only to the speaker of an earlier attributed quote; "
+                             "the issuer named in a plain sentence ('The Harbour Ministry issued a statement') "
+                             "is ignored, so the speaker name is 'statement'")),
+    pytest.param("Dmitri Osterholm, who replaced Marisol Quenby as chairman, spoke first. “This is a lot of "
+                 "money,” he said.", "“This", "Dmitri Osterholm", "trailing_cue",
+                 marks=xfail("pronoun antecedent taken from inside a relative clause: 'he' -> the object "
+                             "'Marisol Quenby' of 'who replaced …' instead of the subject Dmitri Osterholm")),
+    pytest.param("Agnes Pellow won the vote. Her rival, Tomas Vrell, conceded. “I told her so,” Vrell said."
+                 + N + "Pellow, 44, will lead the party. “It's the members' party, not mine,” she said.",
+                 "“It's", "Agnes Pellow", "trailing_cue",
+                 marks=xfail("pronoun 'she' -> the latest speech-event speaker (Tomas Vrell); the paragraph's "
+                             "own subject and gender are not considered")),
+]
+
+
+@pytest.mark.parametrize("text,needle,speaker,sieve", CASES)
+def test_speaker_and_sieve(text, needle, speaker, sieve):
+    q = quote_at(text, needle)
+    assert (q.speaker.name if q.speaker else None, q.sieve) == (speaker, sieve)
+    m = q.speaker.mention
+    assert m is not None and text[m.start:m.end] == m.text
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("The storm cleared on Monday." + N + "“Nobody goes hungry in this town.”", "“Nobody"),
+    ("“Bread is the easy part; keeping the lights on was the hard part.”", "“Bread"),
+    ("The storm cleared on the fourth day, and the first lorries reached Tarnby that afternoon." + N
+     + "“Bread is the easy part.”", "“Bread"),
+])
+def test_no_speaker(text, needle):
+    q = quote_at(text, needle)
+    assert q.speaker is None and q.sieve is None and q.cue is None
+
+
+def test_nested_quote_speaks_with_outer_voice():
+    text = "“I told her, ‘You won this fair and square,’ and I meant it,” Tomas Vrell said."
+    q = quote_at(text, "‘You")
+    assert q.sieve == "nested" and q.speaker.name == "Tomas Vrell"
+
+
+def test_cue_span_reads_back():
+    text = "“We will win this election,” Maria Lopez said."
+    q = quote_at(text, "“We")
+    assert q.cue is not None and q.cue.text == "said" and text[q.cue.start:q.cue.end] == "said"
+
+
+@pytest.mark.parametrize("text,needle,outlet", [
+    ("“We are ready,” Maria Lopez told Reuters.", "“We", "Reuters"),
+    ("“We are ready,” Lopez wrote on Twitter.", "“We", "Twitter"),
+    ("“We are ready,” Lopez said in a statement carried by the Korean Central News Agency (KCNA).", "“We",
+     "Korean Central News Agency"),
+    ("Maria Lopez said in a public statement on Twitter that the two had agreed to “strengthen relations.”",
+     "“strengthen", "Twitter"),
+    ("“We are ready,” Maria Lopez told delegates.", "“We", None),
+    pytest.param("“We are ready,” the ministry said in a statement carried by the state news agency KNA.", "“We",
+                 "KNA", marks=xfail("outlet after a lower-case description ('the state news agency KNA') is "
+                                    "missed: the outlet pattern wants the capitalised name right after "
+                                    "'carried by the'")),
+])
+def test_outlet(text, needle, outlet):
+    q = quote_at(text, needle)
+    assert (q.outlet.name if q.outlet else None) == outlet
+    if q.outlet and q.outlet.mention:
+        m = q.outlet.mention
+        assert text[m.start:m.end] == m.text
