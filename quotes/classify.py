@@ -31,6 +31,16 @@ def _has_cue_after(ctx: DocContext, qi: int, n: int = 6) -> bool:
     return any(ctx.toks[k].lower in en.CUE_VERBS for k in ks)
 
 
+def _headline(ctx: DocContext) -> bool:
+    """Is the first paragraph a title-cased headline? Computed once per document."""
+    cached = getattr(ctx, "_headline", None)
+    if cached is None:
+        first = ctx.paragraphs[0].text if ctx.paragraphs else ""
+        cached = len(first) <= 300 and _title_cased(_words(first))
+        ctx._headline = cached
+    return cached
+
+
 def classify(ctx: DocContext, qi: int) -> str:
     q = ctx.quotes[qi]
     text = ctx.text
@@ -41,7 +51,11 @@ def classify(ctx: DocContext, qi: int) -> str:
     starts_sentence = not prefix.strip() or prefix.rstrip().endswith(":")
     before_words = _words(text[max(s, q.span.start - 40):q.span.start])
     prev_word = before_words[-1].lower() if before_words else ""
-    headline = ctx.paragraph_index(q.span.start) == 0 and _title_cased(_words(ctx.paragraphs[0].text))
+    headline = ctx.paragraph_index(q.span.start) == 0 and _headline(ctx)
+    if prev_word in ("so-called", "so") and n <= 4:
+        return "scare"  # the so-called “final offer”
+    if prev_word in ("read", "reads", "watched", "titled", "entitled") and _title_cased(words) and n >= 2:
+        return "title"  # He has read “The Long Road Home”
     if q.depth:
         return "partial" if n >= 5 else "scare"
     if headline:

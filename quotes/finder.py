@@ -68,7 +68,7 @@ def mark_role(text: str, i: int, lo: int, hi: int) -> str:
             return APOS  # ’90s
         if c == "’":
             if left_open and not right_open:
-                return OPEN if p else APOS  # a mis-typed opening mark, rarely meant
+                return APOS  # ’n’, ’em, ’til: an elision, far more often than a mis-typed opener
             return CLOSE
         # straight '
         if left_open and not right_open:

@@ -243,13 +243,20 @@ def split_role(mention: str) -> tuple[str, str | None]:
         name_words = words[last_title + 1:]
         if all(w[:1].isupper() or w.lower() in NAME_PARTICLES or w.lower().startswith("al-") for w in name_words):
             return " ".join(name_words), " ".join(words[: last_title + 1])
-    # leading capitalised titles: "President Barack Obama", "Sen. Ted Cruz"
-    i = 0
-    while i < len(words) - 1 and words[i].lower().strip(".") in {t.strip(".") for t in en.TITLES}:
-        i += 1
-    if i:
-        return " ".join(words[i:]), " ".join(words[:i])
+    # capitalised titles: "President Barack Obama", "Sen. Ted Cruz", "Transport Minister Oluwaseun Brandt"
+    last = -1
+    for idx, w in enumerate(words[:-1]):
+        if w.lower().strip(".,") in _TITLE_WORDS:
+            last = idx
+    if last >= 0:
+        rest = words[last + 1:]
+        if all(w[:1].isupper() or w.lower() in NAME_PARTICLES or w.lower().startswith("al-") for w in rest):
+            return " ".join(rest), " ".join(words[: last + 1])
     return mention, None
+
+
+# titles that end a role in front of a name ("former", "late" only qualify the next title)
+_TITLE_WORDS = frozenset(t.strip(".") for t in en.TITLES) - {"former", "late", "first", "then-candidate"}
 
 
 def clean_name(mention: str) -> str:

@@ -13,12 +13,21 @@ quotes in the document.
 """
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
+
 import regex
 
 from .context import Decision, DocContext
+from .sieves import _clause_subject
 from .lang import en
 from .mentions import DETERMINERS, NOT_NAMES, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
 from .types import Outlet, Speaker, Span
+
+# fold() is pure and called for the same few thousand words again and again
+fold = functools.lru_cache(maxsize=1 << 16)(fold)
+_POSSESSIVE_SPLIT = regex.compile(r"’s\s+|'s\s+")
 
 _NAME_WORD = r"(?:(?:\p{Lu}\.){2,}|\p{Lu}(?:[\p{L}\p{M}\-’']*\p{L}|\.|[\p{L}\p{M}]*))"
 _NAME_RUN = regex.compile(
@@ -26,6 +35,9 @@ _NAME_RUN = regex.compile(
     rf"(?:(?:[ \t]+|[ \t]+(?:of|de|del|al|bin|da|van|von|the|for)[ \t]+|’s[ \t]+|'s[ \t]+|’[ \t]+){_NAME_WORD})*",
     regex.V1,
 )
+_ISSUED = regex.compile(
+    r"\b(?:issued|released|put\s+out|published|sent|posted|distributed)\s+(?:a|an|its|their|his|her)\s+"
+    r"(?:[\w\-]+\s+){0,2}?(?P<noun>statements?|release|letter|message|report|memo|communiqu[eé])\b", regex.V1)
 _ABBR = regex.compile(r"\(\s*(\p{Lu}[\p{Lu}\.]{1,9})\s*\)")
 
 
@@ -37,6 +49,7 @@ def _stem(w: str) -> str:
     return w
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def key_tokens(name: str) -> frozenset[str]:
     stop = DETERMINERS | {"of", "and", "for", "state-run", "the"}
     return frozenset(_stem(w) for w in regex.findall(r"[\p{L}\p{N}][\p{L}\p{N}’'\-\.]*", name)
@@ -51,11 +64,17 @@ class Resolver:
     def _names(self) -> list[tuple[int, int, str]]:
         """Capitalised name runs outside quotes and outside a title-cased headline."""
         out = []
-        inside = [(q.span.start, q.span.end) for q in self.ctx.quotes if q.depth == 0]
+        inside = sorted((q.span.start, q.span.end) for q in self.ctx.quotes if q.depth == 0)
+        # s is inside a quote iff the furthest end among quotes starting at or before s lies past s
+        starts = [a for a, _ in inside]
+        reach = list(itertools.accumulate((b for _, b in inside), max))
         skip_to = self.headline_end()
         for m in _NAME_RUN.finditer(self.ctx.text):
             s, e = m.start(), m.end()
-            if s < skip_to or any(a <= s < b for a, b in inside):
+            if s < skip_to:
+                continue
+            i = bisect.bisect_right(starts, s)
+            if i and reach[i - 1] > s:
                 continue
             if fold(m.group()) in NOT_NAMES:
                 continue
@@ -100,7 +119,8 @@ class Resolver:
         """The fullest person name in the document that ends with ``name`` ("Maduro" ->
         "Nicolás Maduro"); organisations and phrases are left as they are."""
         parts = name.split()
-        if not parts or len(parts) > 3 or entity_type(name) not in ("person", "unknown"):
+        shouted = len(parts) == 1 and name.isupper()  # a transcript's OKONJO
+        if not parts or len(parts) > 3 or (entity_type(name) not in ("person", "unknown") and not shouted):
             return name
         last = fold(parts[-1])
         folded_parts = {fold(p) for p in parts}
@@ -122,6 +142,15 @@ class Resolver:
             if ev.speaker.start < before and not is_pronoun(ev.speaker.text) and \
                     not self._nominal(ev.speaker.text):
                 cands.append((ev.speaker.start, clean_name(ev.speaker.text), ev.speaker))
+        # the named subjects of the sentences just before: "Quenby dismissed the criticism. “…,” she said."
+        pi = self.ctx.paragraph_index(before)
+        lo = self.ctx.paragraphs[max(0, pi - 1)].start if self.ctx.paragraphs else 0
+        for s0, _e0 in self.ctx.sentences:
+            if lo <= s0 < before:
+                subj = _clause_subject(self.ctx, s0, min(_e0, before))
+                if subj is not None and subj.start < before and subj.text[:1].isupper() \
+                        and not is_pronoun(subj.text):
+                    cands.append((subj.start, clean_name(subj.text), subj))
         cands.sort(key=lambda c: c[0])
         for _, name, span in reversed(cands):
             typ = entity_type(name, span.text)
@@ -151,7 +180,20 @@ class Resolver:
         head = words[-1] if words else ""
         ctx = self.ctx
         if head in en.UTTERANCE_NOUNS:
-            # whoever issued the statement: the speaker of the nearest attributed quote before
+            # whoever issued the statement: "The Harbour Ministry issued a statement …"
+            pi = ctx.paragraph_index(mention.start)
+            lo = ctx.paragraphs[max(0, pi - 2)].start if ctx.paragraphs else 0
+            issued = None
+            for m in _ISSUED.finditer(ctx.text, lo, mention.start):
+                if fold(m.group("noun")).rstrip("s") == head.rstrip("s"):
+                    issued = m
+            if issued is not None:
+                s0, _ = ctx.sentence_of(issued.start())
+                subj = _clause_subject(ctx, s0, issued.start() + 1)
+                if subj is not None and subj.start < issued.start():
+                    name = self.speaker_name(subj, qi)[0]
+                    return name, [f"'{mention.text}' was issued by {name}"]
+            # else the speaker of the nearest attributed quote before
             for pj in range(qi - 1, -1, -1):
                 d = ctx.decisions[pj]
                 if d is not None and d.mention is not None and fold(d.mention.text).split()[-1:] != [head]:
@@ -231,6 +273,8 @@ class Resolver:
                       r"YouTube|TikTok|Truth Social|X)\b", regex.V1),
         regex.compile(r"\bin\s+an?\s+(?:\w+\s+)?interview\s+(?:with|on|to)\s+(?:the\s+)?"
                       r"(?P<o>\p{Lu}[\p{L}\-\.’']*(?:\s+\p{Lu}[\p{L}\-\.’']*)*)", regex.V1),
+        regex.compile(r"\b(?:carried|published|reported|released)\s+by\s+(?:the\s+)?(?P<o>(?:state|official|state-run|"
+                      r"government)\s+news\s+agency(?:\s+\p{Lu}[\p{L}\-]*)*)", regex.V1),
         regex.compile(r"\b(?P<tweet>tweet(?:ed|s)?|in a tweet)\b", regex.V1),
     ]
 
@@ -259,6 +303,12 @@ class Resolver:
                     continue  # "told Smith" is a person, not an outlet
                 if q.span.start <= m.start() < q.span.end:
                     continue
+                if "news agency" in fname and not fname.endswith("news agency"):
+                    # "the state news agency KNA": the agency's own name
+                    tail = name[fname.index("news agency") + len("news agency"):].strip()
+                    m_start = m.start("o") + name.index(tail)
+                    return Outlet(en.OUTLET_NAMES.get(fold(tail), tail), Span.of(ctx.text, m_start, m_start + len(tail))), \
+                        [f"outlet phrase '{ctx.text[m.start():m.start('o') + len(name)]}'"]
                 canonical = en.OUTLET_NAMES.get(fname, name)
                 gd = m.groupdict()
                 abbr = gd.get("abbr")
@@ -269,23 +319,29 @@ class Resolver:
         return None, []
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and called for every (name run, quote) pair
 def _person_core(run: str, last: str) -> str | None:
     """The person's name inside a name run that holds ``last``:
     "Venezuela's President Nicolas Maduro" -> "Nicolas Maduro"."""
-    words = [strip_possessive(w) for w in regex.split(r"’s\s+|'s\s+", run)[-1].split()]
+    words = [strip_possessive(w) for w in _POSSESSIVE_SPLIT.split(run)[-1].split()]
     idx = [i for i, w in enumerate(words) if fold(w) == last]
     if not idx:
         return None
     words = words[: idx[-1] + 1]
     start = 0
     for i, w in enumerate(words):
-        if fold(w).strip(".") in {t.strip(".") for t in en.TITLES} or fold(w) in en.ORG_HEADS \
+        if fold(w).strip(".") in _bare_titles() or fold(w) in en.ORG_HEADS \
                 or fold(w) in en.COUNTRIES:
             start = i + 1
     core = words[start:]
     if not core or len(core) > 4:
         return None
     return " ".join(core)
+
+
+@functools.lru_cache(maxsize=1)
+def _bare_titles() -> frozenset[str]:
+    return frozenset(t.strip(".") for t in en.TITLES)
 
 
 def clean_name_keep_titles(mention: str) -> str:

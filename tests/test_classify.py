@@ -44,12 +44,8 @@ CASES = [
     ("His new album, titled “North Shore”, came out in May.", "“North Shore”", "title"),
     # known defects
     pytest.param("Brandt later said on Twitter that the so-called “final offer” was still on the table.",
-                 "“final offer”", "scare",
-                 marks=xfail("'so-called' before the quote is ignored: a cue verb anywhere earlier in the "
-                             "sentence makes a short quote 'partial'")),
-    pytest.param("He has read “The Long Road Home” twice.", "“The Long Road Home”", "title",
-                 marks=xfail("'read' counts as a reporting verb before the quote, so a title-cased book "
-                             "name is 'partial'")),
+                 "“final offer”", "scare"),
+    pytest.param("He has read “The Long Road Home” twice.", "“The Long Road Home”", "title"),
 
     ("The drummer spoke. 「This is the best crowd of our tour」, Morimoto said.", "「This", "direct"),
     ("Kenji Morimoto, the drummer, said it was loud. 「This is the best crowd of our tour」, Morimoto said.",

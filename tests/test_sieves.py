@@ -70,19 +70,12 @@ CASES = [
      "“Yes", "LOPEZ", "transcript"),
     # known defects
     pytest.param("The Harbour Ministry issued a statement on Monday. “The port will stay open,” the statement "
-                 "said.", "“The", "Harbour Ministry", "trailing_cue",
-                 marks=xfail("'the statement' resolves only to the speaker of an earlier attributed quote; "
-                             "the issuer named in a plain sentence ('The Harbour Ministry issued a statement') "
-                             "is ignored, so the speaker name is 'statement'")),
+                 "said.", "“The", "Harbour Ministry", "trailing_cue"),
     pytest.param("Dmitri Osterholm, who replaced Marisol Quenby as chairman, spoke first. “This is a lot of "
-                 "money,” he said.", "“This", "Dmitri Osterholm", "trailing_cue",
-                 marks=xfail("pronoun antecedent taken from inside a relative clause: 'he' -> the object "
-                             "'Marisol Quenby' of 'who replaced …' instead of the subject Dmitri Osterholm")),
+                 "money,” he said.", "“This", "Dmitri Osterholm", "trailing_cue"),
     pytest.param("Agnes Pellow won the vote. Her rival, Tomas Vrell, conceded. “I told her so,” Vrell said."
                  + N + "Pellow, 44, will lead the party. “It's the members' party, not mine,” she said.",
-                 "“It's", "Agnes Pellow", "trailing_cue",
-                 marks=xfail("pronoun 'she' -> the latest speech-event speaker (Tomas Vrell); the paragraph's "
-                             "own subject and gender are not considered")),
+                 "“It's", "Agnes Pellow", "trailing_cue"),
 ]
 
 
@@ -126,9 +119,7 @@ def test_cue_span_reads_back():
      "“strengthen", "Twitter"),
     ("“We are ready,” Maria Lopez told delegates.", "“We", None),
     pytest.param("“We are ready,” the ministry said in a statement carried by the state news agency KNA.", "“We",
-                 "KNA", marks=xfail("outlet after a lower-case description ('the state news agency KNA') is "
-                                    "missed: the outlet pattern wants the capitalised name right after "
-                                    "'carried by the'")),
+                 "KNA"),
 ])
 def test_outlet(text, needle, outlet):
     q = quote_at(text, needle)
