@@ -7,8 +7,11 @@ Every command takes ``--db`` (env ``QUOTES_DB``). Known failures print one
 from __future__ import annotations
 
 import codecs
+import contextlib
 import logging
+import signal
 import sys
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
@@ -21,6 +24,7 @@ from .types import KINDS, Document
 log = logging.getLogger("quotes")
 
 ENGINES = ("stanza", "rules")
+DEFAULT_TIMEOUT = 600.0  # seconds per document for `extract --timeout`
 
 
 class QuotesGroup(click.Group):
@@ -111,27 +115,47 @@ def _encoding(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 @click.option("--encoding", callback=_encoding, default=None,
               help="Decode plain-text sources with this codec instead of UTF-8.")
 @click.option("--sieves", default=None, help="Comma-separated sieves to run, in order.")
-@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line and no progress bar.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Extract in N processes (results are still stored in order, by one writer).")
+@click.option("--timeout", "time_limit", type=click.FloatRange(min=0), envvar="QUOTES_TIMEOUT",
+              default=DEFAULT_TIMEOUT, show_default=True,
+              help="Give up on a document whose extraction takes longer than this many seconds "
+                   "(reported, the batch goes on; 0: no limit; --workers 1 only).")
 def extract(paths: tuple[str, ...], db: str, fmt: str | None, engine: str, models: str | None,
-            encoding: str | None, sieves: str | None, quiet: bool) -> None:
+            encoding: str | None, sieves: str | None, quiet: bool, workers: int = 1,
+            time_limit: float = 0) -> None:
     """Extract and store the quotes of files, directories, - (stdin) or .jsonl."""
+    from .parallel import ParallelExtractor
     from .pipeline import Extractor
+    from .progress import Progress
     from .reader import read_sources
 
     try:
-        extractor = Extractor(engine=engine, models=models, sieves=sieves)
+        extractor = (Extractor(engine=engine, models=models, sieves=sieves) if workers == 1 else
+                     ParallelExtractor(engine=engine, models=models, sieves=sieves, workers=workers))
     except ValueError as e:  # e.g. an unknown sieve name
         click.echo(f"error: --sieves: {e}", err=True)
         sys.exit(2)
     _load_models(extractor)  # a ModelError exits 2 before the database is touched
     store = open_store(db)
     stats = _Stats()
-    rows = _extract_rows(read_sources(paths, encoding), extractor, store, engine, stats)
-    if fmt is None:
-        for _ in rows:
-            pass
-    else:
-        emit(rows, fmt, columns=QUOTE_COLUMNS, table_columns=QUOTE_TABLE)
+    progress = Progress(lambda: (stats.documents + stats.skipped, stats.quotes), enabled=not quiet)
+    sources = progress.track(read_sources(paths, encoding))
+    if workers > 1:
+        sources = extractor.prefetch(sources, skip=store.find_document)
+    rows = _extract_rows(sources, extractor, store, engine, stats,
+                         time_limit=time_limit if workers == 1 else 0)
+    try:
+        if fmt is None:
+            for _ in rows:
+                pass
+        else:
+            emit(rows, fmt, columns=QUOTE_COLUMNS, table_columns=QUOTE_TABLE)
+    finally:
+        progress.close()
+        if workers > 1:
+            extractor.close()
     if fmt is None and not quiet:
         click.echo(stats.summary(), err=True)
     if stats.errors:
@@ -145,8 +169,32 @@ def _load_models(extractor: Any) -> None:
         load()
 
 
+class _TimeLimit(Exception):
+    """Extraction of one document ran past ``--timeout``."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TimeLimit in the block after ``seconds`` (SIGALRM; main thread only, else no limit)."""
+    if not seconds or not hasattr(signal, "setitimer") \
+            or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: Any) -> None:
+        raise _TimeLimit()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _extract_rows(sources: Iterator[Document | ReadError], extractor: Any, store: Any,
-                  engine: str, stats: _Stats) -> Iterator[dict[str, Any]]:
+                  engine: str, stats: _Stats, time_limit: float = 0) -> Iterator[dict[str, Any]]:
     """Extract and store each source; yield the quote objects of each document."""
     for item in sources:
         if isinstance(item, ReadError):
@@ -156,10 +204,16 @@ def _extract_rows(sources: Iterator[Document | ReadError], extractor: Any, store
         doc_id = store.find_document(item)
         if doc_id is None:
             try:
-                found = extractor.extract(item)
+                with _time_limit(time_limit):  # never around the write: that must not be cut short
+                    found = extractor.extract(item)
                 doc_id, added = store.add(item, found, engine)
             except ModelError:
                 raise  # the engine is broken for every document: stop (exit 2)
+            except _TimeLimit:
+                click.echo(f"error: {item.source}: extraction took longer than {time_limit:g} s "
+                           f"(--timeout); skipped", err=True)
+                stats.errors += 1
+                continue
             except (StoreError, ReadError) as e:
                 click.echo(f"error: {e}", err=True)
                 stats.errors += 1
@@ -250,13 +304,21 @@ def outlets(db: str, fmt: str) -> None:
 @click.argument("quote_id", type=int)
 @db_option
 @output_options
-def show(quote_id: int, db: str, fmt: str) -> None:
+@click.option("--context", type=click.IntRange(min=0), default=None,
+              help="Show N sentences on each side of the quote (--paragraphs: N paragraphs).")
+@click.option("--paragraphs", is_flag=True, help="Count --context in paragraphs.")
+def show(quote_id: int, db: str, fmt: str, context: int | None = None, paragraphs: bool = False) -> None:
     """One quote in its paragraph, with its attribution and provenance."""
-    found = open_store(db).get(quote_id)
+    store = open_store(db)
+    found = store.get(quote_id)
     if found is None:
         raise StoreError(f"no quote with id {quote_id}")
+    if context is not None:
+        from .verify import add_context
+
+        found = add_context(store, found, context, "paragraph" if paragraphs else "sentence")
     if fmt == "table":
-        for line in render_quote(found):
+        for line in render_quote({**found, "paragraph": found.get("context", found["paragraph"])}):
             click.echo(line)
     elif fmt == "json":
         click.echo(dumps(found, indent=2))
@@ -360,6 +422,7 @@ def db_current(db: str) -> None:
 # Commands that live in modules of their own register here, one line each
 # (`from .cli_xxx import register as _r; _r(cli)`), so this file stays a thin table.
 # --- command modules ---
+from .cli_verify import register as _r_verify; _r_verify(cli)  # noqa: E402
 # --- end of command modules ---
 
 

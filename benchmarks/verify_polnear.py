@@ -1,0 +1,128 @@
+"""Verify every stored direct quote of PolNeAR (train + dev) against the store.
+
+    .venv/bin/python -m benchmarks.verify_polnear [--data ../shared/data/polnear] [--db PATH]
+
+Builds a store of the PolNeAR articles (rules engine), then for each stored
+``direct`` quote verifies (1) its own text: the best verdict must be
+``exact``; (2) its text with one word changed: the best verdict must be
+``altered`` with a diff of exactly that one change. Prints the figures as
+JSON. Targets: 100 % exact, >= 99 % altered.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from quotes.pipeline import Extractor
+from quotes.reader import read_sources
+from quotes.search import words
+from quotes.store import Store
+from quotes.verify import verify
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
+REPLACEMENTS = ("banana", "volcano", "umbrella", "saxophone", "glacier", "lantern", "pyramid",
+                "walrus", "trombone", "meadow")
+
+
+def build(db: str, data: Path) -> Store:
+    store = Store(db)
+    extractor = Extractor(engine="rules")
+    dirs = [str(data / split / "text") for split in ("train", "dev")]
+    for item in read_sources(dirs):
+        if isinstance(item, Exception):
+            print(f"error: {item}", file=sys.stderr)
+            continue
+        store.add(item, extractor.extract(item), "rules")
+    return store
+
+
+def one_word_changed(text: str, rng: random.Random) -> tuple[str, str, str] | None:
+    ws = words(text)
+    if not ws:
+        return None
+    w = ws[rng.randrange(len(ws))]
+    present = {x.key for x in ws}
+    new = next(r for r in rng.sample(REPLACEMENTS, len(REPLACEMENTS)) if r not in present)
+    return text[:w.start] + new + text[w.end:], text[w.start:w.end], new
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=str(DATA))
+    ap.add_argument("--db", default=None, help="Reuse or create this database (default: a temp file).")
+    ap.add_argument("--seed", type=int, default=5)
+    args = ap.parse_args(argv)
+    data = Path(args.data)
+    if not (data / "train" / "text").is_dir():
+        sys.exit(f"error: {data}: no PolNeAR train/text directory")
+    db = args.db or str(Path(tempfile.mkdtemp(prefix="verify_polnear_")) / "quotes.db")
+    t0 = time.perf_counter()
+    store = Store(db) if args.db and Path(db).exists() else build(db, data)
+    built = time.perf_counter() - t0
+    direct = [q for q in store.quotes(kind="direct")]
+    rng = random.Random(args.seed)
+    exact = altered = altered_listed = no_words = 0
+    by_size = {"1-2 words": [0, 0], "3-5 words": [0, 0], "6+ words": [0, 0]}
+    misses: dict[str, list] = {"exact": [], "altered": []}
+    timings = []
+    for q in direct:
+        if not words(q["text"]):
+            no_words += 1
+            continue
+        t = time.perf_counter()
+        top = verify(store, q["text"])[0]
+        timings.append(time.perf_counter() - t)
+        if top.verdict == "exact":
+            exact += 1
+        elif len(misses["exact"]) < 10:
+            misses["exact"].append({"id": q["id"], "text": q["text"][:120], "got": top.verdict})
+        claim, old, new = one_word_changed(q["text"], rng)  # type: ignore[misc]
+        t = time.perf_counter()
+        got = verify(store, claim)
+        timings.append(time.perf_counter() - t)
+        size = len(words(q["text"]))
+        bucket = "1-2 words" if size <= 2 else "3-5 words" if size <= 5 else "6+ words"
+        by_size[bucket][1] += 1
+
+        def right(v) -> bool:
+            diff = [(c.op, c.stored, c.claimed) for c in v.diff]
+            return v.verdict == "altered" and diff == [("changed", old, new)]
+
+        if right(got[0]):
+            altered += 1
+            by_size[bucket][0] += 1
+        else:
+            if len(misses["altered"]) < 10:
+                misses["altered"].append({"id": q["id"], "claim": claim[:120], "got": got[0].verdict,
+                                          "diff": [(c.op, c.stored, c.claimed) for c in got[0].diff][:3]})
+        same = [v for v in got if v.hit is not None and v.hit.text == q["text"]]
+        altered_listed += bool(same) and right(same[0])
+    n = len(direct) - no_words
+    timings.sort()
+    print(json.dumps({
+        "documents": sum(1 for _ in store.documents()),
+        "direct_quotes": len(direct),
+        "without_words": no_words,
+        "verified": n,
+        "exact_share": round(exact / n, 4) if n else None,
+        "altered_share": round(altered / n, 4) if n else None,
+        "altered_share_of_the_source_quote_in_top5": round(altered_listed / n, 4) if n else None,
+        "altered_share_by_quote_length": {k: {"altered": a, "of": b, "share": round(a / b, 4) if b else None}
+                                          for k, (a, b) in by_size.items()},
+        "exact": exact,
+        "altered": altered,
+        "build_seconds": round(built, 1),
+        "verify_ms_p50": round(1000 * timings[len(timings) // 2], 1) if timings else None,
+        "verify_ms_p99": round(1000 * timings[int(len(timings) * 0.99)], 1) if timings else None,
+        "misses": misses,
+        "db": db,
+    }, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""quotes.verify: each verdict on real quotes of the seed article (rules engine)."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quotes import search
+from quotes.pipeline import Extractor
+from quotes.reader import read_sources
+from quotes.search import normalize, words
+from quotes.store import Store
+from quotes.verify import ClaimError, context_around, verify
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_133ad203e76a5764.txt"
+LATEST = "The latest coup d\u2019\u00e9tat attempt is an extremely dangerous act of violence"
+SITUATION = "The situation in Venezuela is being aggravated day by day"
+ISLAMIC = "The Islamic Republic\u00a0condemns U.S. attempts to stage a coup"
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    db = str(tmp_path_factory.mktemp("verify") / "quotes.db")
+    store = Store(db)
+    doc = next(read_sources([str(SEED)]))
+    store.add(doc, Extractor(engine="rules").extract(doc), "rules")
+    return store, doc
+
+
+def stored(store: Store, prefix: str) -> dict:
+    return next(q for q in store.quotes() if q["text"].startswith(prefix))
+
+
+def check_hit(doc, hit) -> None:
+    """Offsets are sacred: every span of a hit reads the same in the document."""
+    for span in (hit.span, hit.content, hit.matched, hit.cue, hit.speaker_mention, hit.context.span):
+        if span is not None:
+            assert doc.text[span.start:span.end] == span.text
+
+
+def test_exact_despite_quote_marks_case_and_dashes(seeded):
+    store, doc = seeded
+    q = stored(store, LATEST)
+    claim = "\u201c" + q["text"].replace("\u2019", "'").upper().replace(", having", " \u2014 having") + "\u201d"
+    top = verify(store, claim)[0]
+    assert (top.verdict, top.similarity, top.hit.quote_id) == ("exact", 1.0, q["id"])
+    assert top.diff == ()
+    assert top.hit.speaker == q["speaker"]["name"]
+    assert top.hit.outlet == q["outlet"]["name"]
+    assert top.hit.document.sha256 == doc.sha256
+    assert top.hit.content.text == q["text"]
+    assert "[[\u201c" + q["text"] + "\u201d]]" in top.hit.context.marked
+    check_hit(doc, top.hit)
+
+
+def test_one_word_changed_is_altered_with_the_diff(seeded):
+    store, doc = seeded
+    q = stored(store, LATEST)
+    claim = q["text"].replace("act of violence", "act of aggression")
+    top = verify(store, claim)[0]
+    assert (top.verdict, top.hit.quote_id) == ("altered", q["id"])
+    assert [(c.op, c.stored, c.claimed) for c in top.diff] == [("changed", "violence", "aggression")]
+    change = top.diff[0]
+    assert doc.text[change.start:change.end] == "violence"
+    assert claim[change.claim_start:change.claim_end] == "aggression"
+    assert 0.9 < top.similarity < 1
+    assert "[-violence-] {+aggression+}" in top.wdiff()
+    check_hit(doc, top.hit)
+
+
+def test_words_dropped_and_added(seeded):
+    store, _ = seeded
+    q = stored(store, LATEST)
+    claim = q["text"].replace("an extremely dangerous", "a dangerous")
+    top = verify(store, claim)[0]
+    assert top.verdict == "altered"
+    assert [(c.op, c.stored, c.claimed) for c in top.diff] == [("changed", "an extremely", "a")]
+    claim = q["text"].replace("utmost instability", "utmost and total instability")
+    top = verify(store, claim)[0]
+    assert [(c.op, c.stored, c.claimed) for c in top.diff] == [("added", "", "and total")]
+    claim = q["text"].replace("having a highly negative", "having a negative")
+    top = verify(store, claim)[0]
+    assert [(c.op, c.stored, c.claimed) for c in top.diff] == [("dropped", "highly", "")]
+
+
+def test_quote_cut_in_half_is_truncated(seeded):
+    store, doc = seeded
+    q = stored(store, SITUATION)
+    half = q["text"][: len(q["text"]) // 2].rsplit(" ", 1)[0]
+    top = verify(store, half)[0]
+    assert (top.verdict, top.similarity, top.hit.quote_id) == ("truncated", 1.0, q["id"])
+    assert top.hit.matched.start == top.hit.content.start
+    assert top.hit.matched.end < top.hit.content.end
+    assert doc.text[top.hit.matched.start:top.hit.matched.end] == half
+    check_hit(doc, top.hit)
+
+
+def test_claim_running_past_the_quote_is_extended(seeded):
+    store, _ = seeded
+    q = stored(store, ISLAMIC)
+    top = verify(store, "Iran said: " + q["text"])[0]
+    assert (top.verdict, top.hit.quote_id) == ("extended", q["id"])
+    assert [(c.op, c.claimed) for c in top.diff] == [("added", "Iran said")]
+
+
+def test_two_quotes_stitched(seeded):
+    store, doc = seeded
+    first = stored(store, SITUATION)
+    second = stored(store, "At the same time")
+    tail = "a military action is possible with regard to the Venezuelan situation"
+    claim = SITUATION + ", " + tail
+    top = verify(store, claim)[0]
+    assert top.verdict == "stitched"
+    assert [(p.claimed, p.hit.quote_id) for p in top.parts] == [(SITUATION, first["id"]), (tail, second["id"])]
+    for part in top.parts:
+        check_hit(doc, part.hit)
+        assert part.hit.matched.text == part.claimed
+
+
+def test_right_words_wrong_speaker(seeded):
+    store, doc = seeded
+    q = stored(store, ISLAMIC)
+    assert q["speaker"]["name"] == "Seyyed Abbas Mousavi"
+    top = verify(store, q["text"], speaker="Nicolas Maduro")[0]
+    assert (top.verdict, top.match, top.hit.quote_id) == ("misattributed", "exact", q["id"])
+    assert top.hit.speaker == "Seyyed Abbas Mousavi"
+    assert "Seyyed Abbas Mousavi, not Nicolas Maduro" in top.note
+    assert verify(store, q["text"], speaker="Mousavi")[0].verdict == "exact"
+    altered = verify(store, q["text"].replace("coup", "revolt"), speaker="Maduro")[0]
+    assert (altered.verdict, altered.match) == ("misattributed", "altered")
+
+
+def test_not_found(seeded):
+    store, _ = seeded
+    got = verify(store, "Pigs will fly over Caracas before the election")
+    assert [v.verdict for v in got] == ["not found"]
+    assert got[0].hit is None
+    with pytest.raises(ClaimError):
+        verify(store, "\u201c \u2014 \u201d")
+
+
+def test_like_fallback_finds_the_same(seeded, monkeypatch):
+    store, _ = seeded
+    q = stored(store, LATEST)
+    monkeypatch.setattr(search, "uses_fts", lambda _store: False)
+    top = verify(store, q["text"].replace("violence", "aggression"))[0]
+    assert (top.verdict, top.hit.quote_id) == ("altered", q["id"])
+
+
+def test_index_follows_deletes(tmp_path):
+    db = str(tmp_path / "q.db")
+    store = Store(db)
+    doc = next(read_sources([str(SEED)]))
+    store.add(doc, Extractor(engine="rules").extract(doc), "rules")
+    assert verify(store, ISLAMIC)[0].verdict == "truncated"
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA foreign_keys = ON")
+    con.execute("DELETE FROM documents")
+    con.commit()
+    con.close()
+    assert verify(store, ISLAMIC)[0].verdict == "not found"
+    assert store.execute("SELECT count(*) FROM quote_search WHERE quote_search MATCH 'islamic'")[0][0] == 0
+
+
+def test_context_units():
+    text = "One. Two \u201cthree\u201d here. Four.\n\nFive. Six."
+    start = text.index("\u201c")
+    end = text.index("\u201d") + 1
+    assert context_around(text, start, end, 0, "sentence").marked == "Two [[\u201cthree\u201d]] here."
+    assert context_around(text, start, end, 1, "sentence").marked == \
+        "One. Two [[\u201cthree\u201d]] here. Four."
+    assert context_around(text, start, end, 1, "paragraph").span.text == text
+
+
+@given(st.text())
+def test_normalize_keeps_offsets(s):
+    norm = normalize(s)
+    assert len(norm) == len(s)
+    for w in words(s):
+        assert normalize(s[w.start:w.end]) == norm[w.start:w.end]
