@@ -423,6 +423,8 @@ def db_current(db: str) -> None:
 # (`from .cli_xxx import register as _r; _r(cli)`), so this file stays a thin table.
 # --- command modules ---
 from .cli_verify import register as _r_verify; _r_verify(cli)  # noqa: E402
+from .cli_cluster import register as _r_cluster; _r_cluster(cli)  # noqa: E402
+from .cli_eval import register as _r_eval; _r_eval(cli)  # noqa: E402,E702
 # --- end of command modules ---
 
 
