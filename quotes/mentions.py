@@ -102,13 +102,28 @@ def np_before(text: str, toks: list[Token], i: int, lo: int) -> Span | None:
         j -= 1
     if j < 0 or toks[j].start < lo:
         return None
+    paren_end = None
+    if toks[j].text == ")":
+        # "Sen. Richard J. Durbin (D-Ill.)": keep the parenthesis, read the name before it
+        k = j - 1
+        while k >= 0 and toks[k].start >= lo and toks[k].text != "(" and j - k < 12:
+            k -= 1
+        if k < 0 or toks[k].text != "(":
+            return None
+        paren_end = toks[j].end
+        j = k - 1
+        if j < 0 or toks[j].start < lo:
+            return None
     if toks[j].lower in en.PRONOUNS or toks[j].lower in ("who",):
         if toks[j].lower == "who":
             return None
         return Span.of(text, toks[j].start, toks[j].end)
+    if toks[j].text == "." and j > 0 and _abbrev_dot(toks, j):
+        j -= 1  # "… Jr." ends the phrase with its dot left out
     end_j = j
     k = j
-    while k >= 0 and toks[k].start >= lo and toks[k].is_word and _np_word(toks[k]):
+    while k >= 0 and toks[k].start >= lo and ((toks[k].is_word and _np_word(toks[k]))
+                                              or (toks[k].text == "." and _abbrev_dot(toks, k))):
         k -= 1
     first = k + 1
     if k >= 0 and toks[k].start >= lo and toks[k].lower in DETERMINERS:
@@ -131,7 +146,21 @@ def np_before(text: str, toks: list[Token], i: int, lo: int) -> Span | None:
         end_j -= 1
     if end_j < first:
         return None
-    return Span.of(text, toks[first].start, toks[end_j].end)
+    return Span.of(text, toks[first].start, paren_end or toks[end_j].end)
+
+
+_ABBREV_WORDS = frozenset("mr mrs ms dr sen rep gov gen lt col sgt capt cmdr adm rev prof st jr sr".split())
+
+
+def _abbrev_dot(toks: list[Token], k: int) -> bool:
+    """Is the full stop at token ``k`` the end of a title or an initial ("Col.", "J.")
+    glued to the word before it and followed by a capitalised word?"""
+    if k == 0 or toks[k - 1].end != toks[k].start:
+        return False
+    prev = toks[k - 1]
+    if not (prev.lower in _ABBREV_WORDS or (len(prev.text) == 1 and prev.is_cap)):
+        return False
+    return k + 1 < len(toks) and toks[k + 1].is_cap
 
 
 def is_cue_verb(toks: list[Token], k: int) -> bool:
@@ -180,6 +209,13 @@ def speaker_before(text: str, toks: list[Token], i: int, lo: int) -> Span | None
                 return None
             k -= 1
         if k >= 0 and toks[k].start >= lo and toks[k].text == ",":
+            chunk = toks[k + 1]
+            if chunk.is_cap and chunk.lower not in NOT_NAMES and toks[j - 1].text != "," :
+                # ", Gov. John Kasich (R-OH), said": the chunk itself is the speaker
+                np = np_before(text, toks, j, toks[k + 1].start)
+                if np is not None and np.start == chunk.start:
+                    return np
+            # an apposition or aside ("Htay Oo, its acting chairman, told"): the phrase before it
             return speaker_before(text, toks, k, lo) if k > 0 and toks[k - 1].text != "," else None
         return None
     np = np_before(text, toks, j + 1, lo)
@@ -213,7 +249,8 @@ def np_after(text: str, toks: list[Token], i: int, hi: int, loose: bool = True) 
     if toks[j].lower in DETERMINERS:
         j += 1
     k = j
-    while k < len(toks) and toks[k].end <= hi and toks[k].is_word and _np_word(toks[k]):
+    while k < len(toks) and toks[k].end <= hi and ((toks[k].is_word and _np_word(toks[k]))
+                                                   or (toks[k].text == "." and _abbrev_dot(toks, k))):
         k += 1
     while k - 1 >= j and toks[k - 1].lower in ("of", "and", "the", "for", "at", "on", "u.s"):
         if toks[k - 1].lower == "u.s":

@@ -118,7 +118,7 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
     # said X
     if _cue_at(ctx, first) or (generic_ok and not toks[first].is_cap and _generic_cue(toks[first]) and len(words) > 1
                                and toks[words[1]].is_cap and toks[words[1]].lower not in en.PRONOUNS):
-        np = np_after(text, toks, first + 1, hi)
+        np = np_after(text, toks, first + 1, hi) or _name_ahead(ctx, first + 1, limit)
         if np is not None and not (np.text.lower() in en.PRONOUNS and toks[first].lower not in en.CUE_VERBS):
             conf = 0.95 if _cue_at(ctx, first) else 0.7
             return Decision("trailing_cue", np, Span.of(text, toks[first].start, toks[first].end), conf)
@@ -148,6 +148,22 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
         if ended:
             conf -= 0.1
         return Decision("trailing_cue", np, Span.of(text, cue.start, cue.end), conf)
+    return None
+
+
+def _name_ahead(ctx: DocContext, k: int, limit: int, reach: int = 7) -> Span | None:
+    """After an inverted cue, a phrase that runs to a name within a few words:
+    "said master of ceremonies Asab Al-Tabchi, a Syrian engineer" -> "master of ceremonies Asab Al-Tabchi"."""
+    toks = ctx.toks
+    for j in range(k, min(limit, k + reach)):
+        t = toks[j]
+        if not t.is_word and not (t.text == "." and j > k):
+            return None
+        if t.is_cap and t.lower not in NOT_NAMES:
+            np = np_after(ctx.text, toks, j, toks[limit - 1].end, loose=False)
+            if np is not None:
+                return Span.of(ctx.text, toks[k].start, np.end)
+            return None
     return None
 
 
@@ -202,6 +218,13 @@ def leading_cue(ctx: DocContext, qi: int) -> Decision | None:
     toks, text = ctx.toks, ctx.text
     # the last few tokens before the quote: [NP] CUE [object / adverbials] [,:] [that]
     window = before[-8:]
+    if len(window) >= 3 and toks[window[-1]].text == "," and toks[window[-2]].lower == "it" \
+            and toks[window[-3]].lower in ("put", "puts"):
+        # "as X put it, “…”"
+        k = window[-3]
+        np = speaker_before(text, toks, k, ctx.sentence_of(toks[k].start)[0])
+        if np is not None:
+            return Decision("leading_cue", np, Span.of(text, toks[k].start, toks[window[-2]].end), 0.85)
     for k in reversed(window):
         if _cue_at(ctx, k) and toks[k].lower not in _WEAK_LEADING:
             between = text[toks[k].end:ctx.quotes[qi].span.start]
@@ -246,6 +269,8 @@ def _subject_decision(ctx: DocContext, before: list[int], k: int, name: str, con
     return None
 
 
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty "
+                          "forty fifty hundred thousand million several many few".split())
 _NOT_VERB = frozenset("of and or but to in on at for with from by as than who which that whose "
                       "de del van von al bin".split())
 
@@ -265,6 +290,10 @@ def _clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
             return Span.of(text, t.start, t.end)
         if t.lower in NOT_NAMES and t.lower not in DETERMINERS:
             continue
+        if t.lower.endswith("ing") and t.is_cap and k0 == starts[0]:
+            continue  # "Appearing before supporters, Suu Kyi said …"
+        if t.lower in _NUMBER_WORDS:
+            continue  # "Eight years ago, he supported …"
         np = np_after(text, toks, k0, end, loose=False)
         if np is None:
             continue

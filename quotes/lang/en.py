@@ -89,6 +89,8 @@ _CUE_LEMMAS = {
     "bark": "bark barks barked",
     "snap": "snap snaps snapped",
     "muse": "muse muses mused",
+    "echo": "echo echoes echoed echoing",
+    "sing": "sing sings sang singing",
     "wonder": "wonder wonders wondered wondering",
     "grumble": "grumble grumbles grumbled grumbling",
     "scoff": "scoff scoffs scoffed",
