@@ -6,6 +6,7 @@ import regex
 from .context import DocContext
 from .lang import en
 
+_CREDITED = regex.compile(r"\s*,?\s*by\s+\p{Lu}", regex.V1)
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'\-\.]*")
 
 
@@ -59,11 +60,17 @@ def classify(ctx: DocContext, qi: int) -> str:
     if q.depth:
         return "partial" if n >= 5 else "scare"
     if headline:
-        return "partial"
-    if _title_cased(words) and n <= 8 and not starts_sentence and (
-            prev_word in en.TITLE_CUES or prev_word in ("on", "of", "in", "the") or n >= 2) \
-            and not _has_cue_before(ctx, qi) and not _has_cue_after(ctx, qi):
-        return "title"
+        return "partial" if n > 3 else "scare"  # North Korea Sends Maduro ‘Invariable Support’
+    if _CREDITED.match(text, q.span.end):
+        return "title"  # “Posthumous books could come with …,” by Boston Globe's Joseph P. Kahn
+    if _title_cased(words) and n <= 8 and not starts_sentence:
+        if prev_word in en.TITLE_CUES or prev_word in ("on", "of", "with") or prev_word.endswith(("’s", "'s")):
+            return "title"  # an interview with “Fox and Friends”, CNN’s “New Day”
+        if (prev_word == "the" or n >= 2) and not _has_cue_before(ctx, qi) and not _has_cue_after(ctx, qi):
+            return "title"
+    if n <= 2 and starts_sentence and not _has_cue_before(ctx, qi) and not _has_cue_after(ctx, qi, 8) \
+            and q.content.text.rstrip()[-1:] not in ",.!?":
+        return "scare"  # "Related:" standing alone
     if n <= 3 and not starts_sentence:
         if prev_word in en.TITLE_CUES and _title_cased(words):
             return "title"

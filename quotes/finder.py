@@ -56,9 +56,11 @@ def _is_single(mark: str) -> bool:
 
 def mark_role(text: str, i: int, lo: int, hi: int) -> str:
     """How the mark at ``text[i]`` reads in context, within ``[lo, hi)``."""
-    c = text[i]
-    p = text[i - 1] if i > lo else ""
-    n = text[i + 1] if i + 1 < hi else ""
+    return role_of(text[i], text[i - 1] if i > lo else "", text[i + 1] if i + 1 < hi else "")
+
+
+def role_of(c: str, p: str, n: str) -> str:
+    """How mark ``c`` reads between the characters ``p`` before and ``n`` after it ("" at an edge)."""
     left_open = not p or p.isspace() or p in _LEFT_CONTEXT or p in en.OPENING_MARKS or p in en.AMBIGUOUS_MARKS
     right_open = not n or n.isspace() or n in _RIGHT_CONTEXT or n in en.CLOSING_MARKS or n in en.AMBIGUOUS_MARKS
     if c in "’'":
@@ -140,8 +142,8 @@ def find_quotes(text: str, paras: list[Span] | None = None) -> list[Found]:
     carried: list[_Open] = []  # quotes carried over a stray paragraph break
     reopen: dict[int, int] = {}  # paragraph index -> group its opening mark continues
 
-    def emit(o: _Open, end: int, closed: bool, depth: int) -> None:
-        cend = end - 1 if closed else end
+    def emit(o: _Open, end: int, closed: bool, depth: int, close_width: int = 1) -> None:
+        cend = end - close_width if closed else end
         # trim trailing white space of an unclosed part
         if not closed:
             while cend > o.content_start and text[cend - 1].isspace():
@@ -167,7 +169,14 @@ def find_quotes(text: str, paras: list[Span] | None = None) -> list[Found]:
             if tags and any(a < i < b for a, b in tags):
                 i += 1
                 continue
-            role = mark_role(text, i, para.start, hi)
+            w = 1
+            if c == "'" and i + 1 < hi and text[i + 1] == "'" and not (
+                    i > para.start and text[i - 1].isalnum() and i + 2 < hi and text[i + 2].isalnum()):
+                # ''doubled apostrophes'' stand for a double quote mark (a newspaper style)
+                c, w = "\"", 2
+                role = role_of(c, text[i - 1] if i > para.start else "", text[i + 2] if i + 2 < hi else "")
+            else:
+                role = mark_role(text, i, para.start, hi)
             if stack and c == "“" and stack[-1].mark in "„‚" and role == OPEN:
                 role = CLOSE  # German „…“
             if role == APOS:
@@ -191,15 +200,15 @@ def find_quotes(text: str, paras: list[Span] | None = None) -> list[Found]:
                     if not _is_single(above.mark):
                         emit(above, i, False, closing_idx + 1)
                 del stack[closing_idx:]
-                emit(o, i + 1, True, closing_idx)
-                i += 1
+                emit(o, i + w, True, closing_idx, w)
+                i += w
                 continue
             if role == CLOSE:
-                i += 1  # a stray closer (or an apostrophe typed as one)
+                i += w  # a stray closer (or an apostrophe typed as one)
                 continue
             # opening
             if len(stack) >= MAX_DEPTH:
-                i += 1
+                i += w
                 continue
             if stack and not _is_single(c) and not _is_single(stack[-1].mark) and c in "“„" and stack[-1].mark in "“„":
                 # a second double opener while one is open: the first was never closed
@@ -209,8 +218,8 @@ def find_quotes(text: str, paras: list[Span] | None = None) -> list[Found]:
             groups += 1
             if pi in reopen and c in ("“\"„«" if not _is_single(c) else "‘'") and i == para.start and not stack:
                 group = reopen.pop(pi)
-            stack.append(_Open(i, c, en.QUOTE_PAIRS.get(c, c), group, i + 1))
-            i += 1
+            stack.append(_Open(i, c, en.QUOTE_PAIRS.get(c, c), group, i + w))
+            i += w
         # paragraph end: settle what is still open
         keep: list[_Open] = []
         for depth, o in enumerate(stack):
