@@ -170,6 +170,10 @@ def find_quotes(text: str, paras: list[Span] | None = None) -> list[Found]:
                 i += 1
                 continue
             w = 1
+            if c == "'" and i + 1 < hi and text[i + 1] == "'" and (
+                    i > para.start and text[i - 1].isalnum() and i + 2 < hi and text[i + 2].isalnum()):
+                i += 2  # don''t: a doubled apostrophe inside a word
+                continue
             if c == "'" and i + 1 < hi and text[i + 1] == "'" and not (
                     i > para.start and text[i - 1].isalnum() and i + 2 < hi and text[i + 2].isalnum()):
                 # ''doubled apostrophes'' stand for a double quote mark (a newspaper style)
