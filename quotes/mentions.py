@@ -163,11 +163,34 @@ def _abbrev_dot(toks: list[Token], k: int) -> bool:
     return k + 1 < len(toks) and toks[k + 1].is_cap
 
 
+# Reporting verbs that are far more often nouns ("secretary of state", "a campaign post"):
+# cues only right after a speaker-like word.
+_NOUNISH_CUES = frozenset(
+    "state states report reports call calls post posts point points note notes comment comments "
+    "charge charges counter counters label labels dub dubs tweet tweets joke jokes promise promises "
+    "demand demands claim claims vow vows pledge pledges laugh laughs cry cries shout shouts read reads "
+    "add adds ask asks remark remarks sigh sighs echo echoes tout touts quip quips reply replies boast "
+    "boasts mention mentions muse wonder bark snap".split())
+
+
+_PREPS = frozenset("of to for with from by at on in into about as than".split())
+
+
 def is_cue_verb(toks: list[Token], k: int) -> bool:
     """Is token ``k`` a reporting verb, not a noun ("his comments", "the report")?"""
     low = toks[k].lower
     if low not in en.CUE_VERBS:
         return False
+    if toks[k].is_cap and k > 0 and toks[k - 1].text not in ".!?\"“”:;":
+        return False  # "the United States needs", "Secretary of State"
+    if low in _NOUNISH_CUES and k > 0:
+        prev = toks[k - 1]
+        pl = prev.lower
+        if not (pl in en.PRONOUNS or pl in ("who", "and", "also", "then", "which", "that") or pl.endswith("ly")
+                or (prev.is_cap and prev.lower not in NOT_NAMES) or prev.text in ",\"“”’'—–-"
+                or (prev.is_word and pl not in _PREPS and any(
+                    t.lower in DETERMINERS for t in toks[max(0, k - 5):k - 1]))):  # "the statement read"
+            return False  # "secretary of state", "a poll report", "the moral point"
     if k > 0:
         prev = toks[k - 1]
         pl = prev.lower
