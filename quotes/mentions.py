@@ -115,8 +115,7 @@ def np_before(text: str, toks: list[Token], i: int, lo: int) -> Span | None:
         if j < 0 or toks[j].start < lo:
             return None
     if toks[j].lower in en.PRONOUNS or toks[j].lower in ("who",):
-        if toks[j].lower == "who":
-            return None
+        # "who" stays the mention; the resolver reads it as the phrase before its comma
         return Span.of(text, toks[j].start, toks[j].end)
     if toks[j].text == "." and j > 0 and _abbrev_dot(toks, j):
         j -= 1  # "… Jr." ends the phrase with its dot left out

@@ -22,7 +22,7 @@ import regex
 from .context import Decision, DocContext
 from .sieves import _clause_subject
 from .lang import en
-from .mentions import DETERMINERS, NOT_NAMES, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
+from .mentions import DETERMINERS, NOT_NAMES, np_before, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
 from .types import Outlet, Speaker, Span
 
 # fold() is pure and called for the same few thousand words again and again
@@ -140,7 +140,7 @@ class Resolver:
         cands: list[tuple[int, str, Span]] = []
         for ev in self.ctx.events:
             if ev.speaker.start < before and not is_pronoun(ev.speaker.text) and \
-                    not self._nominal(ev.speaker.text):
+                    not self._nominal(ev.speaker.text) and fold(ev.speaker.text) != "who":
                 cands.append((ev.speaker.start, clean_name(ev.speaker.text), ev.speaker))
         # the named subjects of the sentences just before: "Quenby dismissed the criticism. “…,” she said."
         pi = self.ctx.paragraph_index(before)
@@ -214,6 +214,16 @@ class Resolver:
 
     def speaker_name(self, mention: Span, qi: int) -> tuple[str, list[str]]:
         text = mention.text.replace("\n", " ")
+        if fold(text) == "who":
+            # "the Mexican president, who said …": the phrase the relative clause hangs on
+            k = self.ctx.tok_index(mention.start)
+            toks = self.ctx.toks
+            if k > 0 and toks[k - 1].text == ",":
+                head = np_before(self.ctx.text, toks, k - 1, self.ctx.sentence_of(mention.start)[0])
+                if head is not None:
+                    name, steps = self.speaker_name(head, qi)
+                    return name, [f"'who' refers to '{head.text}'"] + steps
+            return text, ["relative 'who' unresolved"]
         if is_pronoun(text):
             ant = self.antecedent(text, mention.start)
             if ant:

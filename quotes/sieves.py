@@ -91,12 +91,21 @@ def _skip_adverbs(ctx: DocContext, r: int, limit: int) -> int:
     return r
 
 
+_ADJUNCT_OPENERS = frozenset(
+    "in on at during to of after before with from about as when while last this earlier later recently "
+    "monday tuesday wednesday thursday friday saturday sunday yesterday today tonight then again also "
+    "simply flatly bluntly".split())
+
+
 def _bare_attribution(ctx: DocContext, cue_k: int, limit: int) -> bool:
     """After "… said", does the sentence end without a clause of its own ("said in an interview."
     yes, "replied to him that it was …" no)?"""
     rest = [ctx.toks[k] for k in range(cue_k + 1, limit)]
     if len(rest) > 14:
         return False
+    if rest and rest[0].is_word and rest[0].lower not in _ADJUNCT_OPENERS and ctx.toks[cue_k].lower not in (
+            "told", "tells", "asked", "asks", "wrote", "writes"):
+        return False  # "Carly Fiorina said Ted Cruz …": a clause of its own follows
     return not any(t.lower in ("that", "he", "she", "they", "it", "i", "we") or t.lower in en.CUE_VERBS
                    for t in rest)
 
@@ -116,6 +125,8 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
     hi = toks[tail[-1]].end
     limit = tail[-1] + 1
     # said X
+    if toks[first].lower in _ING_CUES:
+        return None  # "…,” telling reporters: an object, never an inverted speaker
     if _cue_at(ctx, first) or (generic_ok and not toks[first].is_cap and _generic_cue(toks[first]) and len(words) > 1
                                and toks[words[1]].is_cap and toks[words[1]].lower not in en.PRONOUNS):
         np = np_after(text, toks, first + 1, hi) or _name_ahead(ctx, first + 1, limit)
@@ -252,17 +263,20 @@ def _subject_decision(ctx: DocContext, before: list[int], k: int, name: str, con
     np = speaker_before(text, toks, k, lo)
     if np is not None and toks[k].lower in _ING_CUES:
         a = ctx.tok_index(np.start)
-        if a > 0 and toks[a - 1].lower in _PREPOSITIONS:
+        if a > 0 and toks[a - 1].lower in _PREPOSITIONS and toks[a - 1].lower != "with":
+            # ("with Sen. John McCain calling it …": McCain is the one calling)
             np = None  # "a message to Maduro expressing": the phrase is an object, not the speaker
             subj = _clause_subject(ctx, s, toks[k].start)
             if subj is not None:
                 return Decision(name, subj, cue, conf - 0.05, ["subject of the reporting clause"])
     if np is not None:
         return Decision(name, np, cue, conf)
-    if toks[k].lower in en.STRONG_CUES:
+    if toks[k].lower in en.STRONG_CUES and k + 1 < len(toks) and toks[k + 1].lower not in (
+            "that", "this", "these", "those", "it", "he", "she", "they", "we", "i", "you"):
         np = np_after(text, toks, k + 1, e)
-        if np is not None:
-            return Decision(name, np, cue, conf - 0.05)
+        after = ctx.tok_index(np.end) if np is not None else 0
+        if np is not None and not (after < len(toks) and toks[after].is_word and not toks[after].is_cap):
+            return Decision(name, np, cue, conf - 0.05)  # "said Trump, …" but not "said NAFTA has …"
     subj = _clause_subject(ctx, s, toks[k].start)
     if subj is not None:
         return Decision(name, subj, cue, conf - 0.15, ["subject of the sentence"])
