@@ -22,13 +22,13 @@ def _title_cased(words: list[str]) -> bool:
 def _has_cue_before(ctx: DocContext, qi: int) -> bool:
     q = ctx.quotes[qi]
     s, _ = ctx.sentence_of(q.span.start)
-    return any(ctx.toks[k].lower in en.CUE_VERBS for k in ctx.outside_tokens(s, q.span.start))
+    return ctx.has_cue_word(s, q.span.start)
 
 
 def _has_cue_after(ctx: DocContext, qi: int, n: int = 6) -> bool:
     q = ctx.quotes[qi]
     _, e = ctx.sentence_of(q.span.start)
-    ks = ctx.outside_tokens(q.span.end, e)[:n]
+    ks = ctx.outside_tokens(q.span.end, e, first=n)
     return any(ctx.toks[k].lower in en.CUE_VERBS for k in ks)
 
 

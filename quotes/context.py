@@ -16,6 +16,10 @@ from .mentions import Token, is_cue_verb, is_pronoun, np_after, speaker_before, 
 from .types import Span
 
 
+# How far (in characters) a sentence look-up reaches on either side of an offset.
+SENTENCE_REACH = 3000
+
+
 @dataclass(frozen=True)
 class SpeechEvent:
     """A reporting verb and the speaker mention it governs."""
@@ -49,6 +53,9 @@ class DocContext:
     in_quote: list[bool] = field(default_factory=list)
     events: list[SpeechEvent] = field(default_factory=list)
     _sent_starts: list[int] = field(default_factory=list)
+    _event_starts: list[int] = field(default_factory=list)
+    _cue_prefix: list[int] = field(default_factory=list)
+    _subjects: dict = field(default_factory=dict)
     _para_starts: list[int] = field(default_factory=list)
     _tok_starts: list[int] = field(default_factory=list)
 
@@ -70,15 +77,24 @@ class DocContext:
             b = bisect.bisect_left(ctx._tok_starts, q.span.end)
             for k in range(a, b):
                 ctx.in_quote[k] = True
+        prefix = [0]
+        for k, t in enumerate(ctx.toks):
+            prefix.append(prefix[-1] + (not ctx.in_quote[k] and t.lower in en.CUE_VERBS))
+        ctx._cue_prefix = prefix
         ctx.events = ctx._speech_events()
+        ctx._event_starts = [ev.cue.start for ev in ctx.events]
         return ctx
 
     # ---------------------------------------------------------------- lookups
     def sentence_of(self, offset: int) -> tuple[int, int]:
+        """The sentence holding ``offset``, clipped to :data:`SENTENCE_REACH` characters on
+        either side: a "sentence" of a megabyte (a text with no full stops) must not make
+        every look-up read all of it."""
         i = bisect.bisect_right(self._sent_starts, offset) - 1
         if i < 0:
             return (0, 0)
-        return self.sentences[i]
+        s, e = self.sentences[i]
+        return max(s, offset - SENTENCE_REACH), min(e, offset + SENTENCE_REACH)
 
     def sentence_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self._sent_starts, offset) - 1)
@@ -90,9 +106,38 @@ class DocContext:
         """Index of the first token starting at or after ``offset``."""
         return bisect.bisect_left(self._tok_starts, offset)
 
-    def outside_tokens(self, start: int, end: int) -> list[int]:
+    def outside_tokens(self, start: int, end: int, first: int | None = None,
+                       last: int | None = None) -> list[int]:
+        """Indices of the tokens in ``[start, end)`` outside quotes; only the ``first`` or
+        ``last`` few of them when asked (without reading the rest)."""
         a, b = self.tok_index(start), self.tok_index(end)
+        if first is not None:
+            out = []
+            for k in range(a, b):
+                if not self.in_quote[k]:
+                    out.append(k)
+                    if len(out) >= first:
+                        break
+            return out
+        if last is not None:
+            out = []
+            for k in range(b - 1, a - 1, -1):
+                if not self.in_quote[k]:
+                    out.append(k)
+                    if len(out) >= last:
+                        break
+            return out[::-1]
         return [k for k in range(a, b) if not self.in_quote[k]]
+
+    def has_cue_word(self, start: int, end: int) -> bool:
+        """Is a reporting-verb word (any use) outside quotes in ``[start, end)``? Constant time."""
+        return self._cue_prefix[self.tok_index(end)] > self._cue_prefix[self.tok_index(start)]
+
+    def clause_subject_cached(self, key: tuple[int, int], compute) -> Span | None:
+        cache = self._subjects
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
 
     # ---------------------------------------------------------------- speech events
     def _speech_events(self) -> list[SpeechEvent]:
@@ -121,4 +166,11 @@ class DocContext:
         return out
 
     def events_between(self, start: int, end: int) -> list[SpeechEvent]:
-        return [ev for ev in self.events if start <= ev.cue.start < end]
+        a = bisect.bisect_left(self._event_starts, start)
+        b = bisect.bisect_left(self._event_starts, end)
+        return self.events[a:b]
+
+    def events_before(self, offset: int, limit: int = 400) -> list[SpeechEvent]:
+        """The last ``limit`` speech events whose speaker mention starts before ``offset``."""
+        b = bisect.bisect_left(self._event_starts, offset)
+        return [ev for ev in self.events[max(0, b - limit):b + 8] if ev.speaker.start < offset]

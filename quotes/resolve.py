@@ -125,7 +125,7 @@ class Resolver:
         last = fold(parts[-1])
         folded_parts = {fold(p) for p in parts}
         best = name
-        for s, e, txt in self.names:
+        for txt in self._names_with(last):
             core = _person_core(txt, last)
             if core is None:
                 continue
@@ -134,18 +134,50 @@ class Resolver:
                 best = core
         return best
 
+    def _names_with(self, word: str) -> list[str]:
+        """The distinct name runs that hold ``word`` (folded, possessive off), in text order."""
+        index = getattr(self, "_word_index", None)
+        if index is None:
+            index = {}
+            for _s, _e, txt in self.names:
+                for w in txt.split():
+                    lst = index.setdefault(fold(strip_possessive(w)), [])
+                    if not lst or lst[-1] != txt:
+                        lst.append(txt)
+            self._word_index = index
+        return index.get(word, [])
+
+    def _names_before(self, offset: int, limit: int = 2000) -> list[tuple[int, int, str]]:
+        """Up to ``limit`` name runs ending at or before ``offset``, nearest last."""
+        starts = getattr(self, "_name_starts", None)
+        if starts is None:
+            starts = self._name_starts = [n[0] for n in self.names]
+        b = bisect.bisect_left(starts, offset)
+        return [n for n in self.names[max(0, b - limit):b] if n[1] <= offset]
+
+    def _named_events(self) -> list[tuple[int, str, Span]]:
+        """Speech events with a named speaker, as (start, clean name, mention), computed once."""
+        cached = getattr(self, "_named_event_list", None)
+        if cached is None:
+            cached = sorted((ev.speaker.start, clean_name(ev.speaker.text), ev.speaker) for ev in self.ctx.events
+                            if not is_pronoun(ev.speaker.text) and not self._nominal(ev.speaker.text)
+                            and fold(ev.speaker.text) != "who")
+            self._named_event_list = cached
+            self._named_event_starts = [c[0] for c in cached]
+        return cached
+
     def antecedent(self, pronoun: str, before: int, exclude: Span | None = None) -> tuple[str, Span] | None:
         """Nearest earlier named speaker (speech events first, then quote speakers)."""
         want = en.PRONOUNS.get(fold(pronoun), "unknown")
-        cands: list[tuple[int, str, Span]] = []
-        for ev in self.ctx.events:
-            if ev.speaker.start < before and not is_pronoun(ev.speaker.text) and \
-                    not self._nominal(ev.speaker.text) and fold(ev.speaker.text) != "who":
-                cands.append((ev.speaker.start, clean_name(ev.speaker.text), ev.speaker))
+        named = self._named_events()
+        b = bisect.bisect_left(self._named_event_starts, before)
+        cands: list[tuple[int, str, Span]] = [c for c in named[max(0, b - 60):b] if c[2].start < before]
         # the named subjects of the sentences just before: "Quenby dismissed the criticism. “…,” she said."
         pi = self.ctx.paragraph_index(before)
         lo = self.ctx.paragraphs[max(0, pi - 1)].start if self.ctx.paragraphs else 0
-        for s0, _e0 in self.ctx.sentences:
+        first = self.ctx.sentence_index(lo)
+        last = self.ctx.sentence_index(before)
+        for s0, _e0 in self.ctx.sentences[first:last + 1][-12:]:
             if lo <= s0 < before:
                 subj = _clause_subject(self.ctx, s0, min(_e0, before))
                 if subj is not None and subj.start < before and subj.text[:1].isupper() \
@@ -160,7 +192,7 @@ class Resolver:
                 continue
             return name, span
         # no speech event: the nearest earlier person-like name
-        for s, e, txt in reversed(self.names):
+        for s, e, txt in reversed(self._names_before(before)):
             if e <= before:
                 nm = clean_name(txt)
                 if want != "person" or entity_type(nm) == "person":
@@ -201,13 +233,13 @@ class Resolver:
                     return name, [f"'{mention.text}' is the statement of {name}"]
             return None
         # "the party", "the ministry": the nearest earlier name holding the head noun
-        for s, e, txt in reversed(self.names):
+        for s, e, txt in reversed(self._names_before(mention.start)):
             if e <= mention.start and head and head in [_stem(w) for w in txt.split()] + \
                     [fold(w) for w in txt.split()]:
                 name = txt
                 m = _ABBR.match(ctx.text, e, e + 12) if e < len(ctx.text) else None
                 return clean_name(name), [f"'{mention.text}' refers to {name}" + (f" ({m.group(1)})" if m else "")]
-        for s, e, txt in reversed(self.names):
+        for s, e, txt in reversed(self._names_before(mention.start)):
             if e <= mention.start and head and fold(txt).endswith(head):
                 return clean_name(txt), [f"'{mention.text}' refers to {txt}"]
         return None

@@ -184,11 +184,11 @@ def colon_intro(ctx: DocContext, qi: int) -> Decision | None:
     text, toks = ctx.text, ctx.toks
     pi = ctx.paragraph_index(q.span.start)
     para = ctx.paragraphs[pi]
-    prefix = text[para.start:q.span.start]
-    if prefix.strip():
-        if not prefix.rstrip().endswith(":"):
+    j = _skip_space_back(text, q.span.start, para.start)
+    if j > para.start:
+        if text[j - 1] != ":":
             return None
-        colon = para.start + len(prefix.rstrip()) - 1
+        colon = j - 1
     elif pi > 0 and ctx.paragraphs[pi - 1].text.rstrip().endswith(":"):
         colon = ctx.paragraphs[pi - 1].end - 1
     else:
@@ -214,16 +214,16 @@ def colon_intro(ctx: DocContext, qi: int) -> Decision | None:
     return None
 
 
-def _before_tokens(ctx: DocContext, qi: int) -> list[int]:
-    """Token indices outside quotes in the quote's sentence, before it."""
+def _before_tokens(ctx: DocContext, qi: int, last: int | None = None) -> list[int]:
+    """Token indices outside quotes in the quote's sentence, before it (only the ``last`` few)."""
     q = ctx.quotes[qi]
     s, _ = ctx.sentence_of(q.span.start)
-    return ctx.outside_tokens(s, q.span.start)
+    return ctx.outside_tokens(s, q.span.start, last=last)
 
 
 def leading_cue(ctx: DocContext, qi: int) -> Decision | None:
     """X said: “…”  /  X said, “…”  /  X told Reuters: “…”  /  said X: “…”."""
-    before = _before_tokens(ctx, qi)
+    before = _before_tokens(ctx, qi, last=8)
     if not before:
         return None
     toks, text = ctx.toks, ctx.text
@@ -290,6 +290,11 @@ _NOT_VERB = frozenset("of and or but to in on at for with from by as than who wh
 
 
 def _clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
+    """The subject of a sentence (see :func:`_find_clause_subject`), computed once per span."""
+    return ctx.clause_subject_cached((start, end), lambda: _find_clause_subject(ctx, start, end))
+
+
+def _find_clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
     """The subject of a sentence: the first noun phrase, at the sentence start or after a comma,
     that a verb follows ("In early 2018, the party sent …", "Here in Columbia, Sanders stepped …")."""
     toks, text = ctx.toks, ctx.text
@@ -339,7 +344,7 @@ def next_paragraph_cue(ctx: DocContext, qi: int) -> Decision | None:
     q = ctx.quotes[qi]
     pi = ctx.paragraph_index(q.span.start)
     para = ctx.paragraphs[pi]
-    if pi + 1 >= len(ctx.paragraphs) or text_after_strip(ctx.text, q.span.end, para.end):
+    if pi + 1 >= len(ctx.paragraphs) or _skip_space(ctx.text, q.span.end, para.end) < para.end:
         return None
     if not regex.search(r"[,—–\-]\s*$", q.content.text):
         return None
@@ -358,21 +363,32 @@ def next_paragraph_cue(ctx: DocContext, qi: int) -> Decision | None:
     return None
 
 
-def text_after_strip(text: str, start: int, end: int) -> str:
-    return text[start:end].strip()
+def _skip_space(text: str, i: int, end: int) -> int:
+    """The first offset at or after ``i`` (before ``end``) that is not white space."""
+    while i < end and text[i].isspace():
+        i += 1
+    return i
+
+
+def _skip_space_back(text: str, i: int, start: int) -> int:
+    """The offset just after the last non-space character before ``i`` (not before ``start``)."""
+    while i > start and text[i - 1].isspace():
+        i -= 1
+    return i
 
 
 def reporting_clause(ctx: DocContext, qi: int) -> Decision | None:
     """A quote inside reported speech: the subject of the nearest reporting verb before it."""
-    before = _before_tokens(ctx, qi)
-    toks = ctx.toks
-    for k in reversed(before):
-        if _cue_at(ctx, k):
-            return _subject_decision(ctx, before, k, "reporting_clause", 0.8)
-    # a cue after the quote in the same sentence: "… “…” , Trump told reporters"
     q = ctx.quotes[qi]
     s, e = ctx.sentence_of(q.span.start)
-    after = ctx.outside_tokens(q.span.end, e)
+    toks = ctx.toks
+    if ctx.has_cue_word(s, q.span.start):
+        before = _before_tokens(ctx, qi)
+        for k in reversed(before):
+            if _cue_at(ctx, k):
+                return _subject_decision(ctx, before, k, "reporting_clause", 0.8)
+    # a cue after the quote in the same sentence: "… “…” , Trump told reporters"
+    after = ctx.outside_tokens(q.span.end, e, first=12)
     for k in after[:12]:
         if _cue_at(ctx, k) and toks[k].lower in en.STRONG_CUES:
             d = _subject_decision(ctx, after, k, "reporting_clause", 0.7)
@@ -448,11 +464,10 @@ def byline(ctx: DocContext, qi: int) -> Decision | None:
     q = ctx.quotes[qi]
     pi = ctx.paragraph_index(q.span.start)
     para = ctx.paragraphs[pi]
-    rest = ctx.text[q.span.end:para.end].strip()
-    if rest and not _BYLINE.match(rest):
-        return None
-    if rest:
-        start = ctx.text.index(rest, q.span.end)
+    start = _skip_space(ctx.text, q.span.end, para.end)
+    if start < para.end:
+        if not _BYLINE.match(ctx.text, start, para.end) or para.end - start > 200:
+            return None
         end = para.end
     elif pi + 1 < len(ctx.paragraphs):
         nxt = ctx.paragraphs[pi + 1]
@@ -476,7 +491,7 @@ def previous_subject(ctx: DocContext, qi: int) -> Decision | None:
     q = ctx.quotes[qi]
     pi = ctx.paragraph_index(q.span.start)
     para = ctx.paragraphs[pi]
-    if ctx.text[para.start:q.span.start].strip() or pi == 0:
+    if _skip_space_back(ctx.text, q.span.start, para.start) > para.start or pi == 0:
         return None
     prev = ctx.paragraphs[pi - 1]
     if prev.text.rstrip()[-1:] in "”\"":
