@@ -61,7 +61,7 @@ def classify(ctx: DocContext, qi: int) -> str:
         return "partial" if n >= 5 else "scare"
     if headline:
         return "partial" if n > 3 else "scare"  # North Korea Sends Maduro ‘Invariable Support’
-    if _CREDITED.match(text, q.span.end):
+    if _CREDITED.match(text, q.span.end, q.span.end + 40):
         return "title"  # “Posthumous books could come with …,” by Boston Globe's Joseph P. Kahn
     if _title_cased(words) and n <= 8 and not starts_sentence:
         if prev_word in en.TITLE_CUES or prev_word in ("on", "of", "with") or prev_word.endswith(("’s", "'s")):

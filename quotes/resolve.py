@@ -216,7 +216,7 @@ class Resolver:
             pi = ctx.paragraph_index(mention.start)
             lo = ctx.paragraphs[max(0, pi - 2)].start if ctx.paragraphs else 0
             issued = None
-            for m in _ISSUED.finditer(ctx.text, lo, mention.start):
+            for m in _ISSUED.finditer(ctx.text, max(lo, mention.start - 3000), mention.start):
                 if fold(m.group("noun")).rstrip("s") == head.rstrip("s"):
                     issued = m
             if issued is not None:

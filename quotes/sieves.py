@@ -405,7 +405,7 @@ def transcript(ctx: DocContext, qi: int) -> Decision | None:
         st = q.content.start + m.start(1)
         return Decision("transcript", Span.of(ctx.text, st, st + len(m.group(1).rstrip())), None, 0.9)
     para = ctx.paragraphs[ctx.paragraph_index(q.span.start)]
-    m = _TRANSCRIPT.match(ctx.text, para.start, q.span.start + 1)
+    m = _TRANSCRIPT.match(ctx.text, para.start, min(q.span.start + 1, para.start + 60))
     if m and m.group(1).strip().isupper() and len(m.group(1).strip()) > 1:
         return Decision("transcript", Span.of(ctx.text, m.start(1), m.start(1) + len(m.group(1).rstrip())),
                         None, 0.85)
@@ -466,7 +466,7 @@ def byline(ctx: DocContext, qi: int) -> Decision | None:
     para = ctx.paragraphs[pi]
     start = _skip_space(ctx.text, q.span.end, para.end)
     if start < para.end:
-        if not _BYLINE.match(ctx.text, start, para.end) or para.end - start > 200:
+        if not _BYLINE.match(ctx.text, start, min(para.end, start + 12)) or para.end - start > 200:
             return None
         end = para.end
     elif pi + 1 < len(ctx.paragraphs):
@@ -476,7 +476,7 @@ def byline(ctx: DocContext, qi: int) -> Decision | None:
         start, end = nxt.start, nxt.end
     else:
         return None
-    m = _BYLINE.match(ctx.text, start)
+    m = _BYLINE.match(ctx.text, start, start + 12)
     if not m:
         return None
     np = np_after(ctx.text, ctx.toks, ctx.tok_index(m.end()), end, loose=False)
