@@ -32,7 +32,8 @@ def _check_found(text: str) -> None:
 
 
 def _check_quotes(text: str) -> None:
-    for q in EX.extract(Document.from_text(text, path="prop.txt")):
+    doc = Document.from_text(text, path="prop.txt")
+    for q in EX.extract(doc):
         assert text[q.start:q.end] == q.span.text
         assert text[q.content.start:q.content.end] == q.content.text == q.text
         assert q.span.start <= q.content.start <= q.content.end <= q.span.end
@@ -41,7 +42,7 @@ def _check_quotes(text: str) -> None:
             if m is not None:
                 assert 0 <= m.start <= m.end <= len(text)
                 assert text[m.start:m.end] == m.text
-        d = q.to_dict(Document.from_text(text, path="prop.txt"))
+        d = q.to_dict(doc)
         assert d["start"] == q.start and d["end"] == q.end
 
 
@@ -67,12 +68,6 @@ def test_arbitrary_unicode(text):
 HUGE_MARKS = "".join(MARKS[i % len(MARKS)] + (" " if i % 3 else "") for i in range(100_000))
 UNIT = "He said “we are ready” and ‘then’ left, don't you know. "
 MEGA_LINE = (UNIT * (1_000_000 // len(UNIT) + 1))[:1_000_000]
-QUADRATIC = ("extraction is quadratic in the length of one paragraph: classify() re-reads the whole first "
-             "paragraph for every quote (the headline test), and Resolver.antecedent / "
-             "DocContext.outside_tokens scan all events/tokens per quote; 8,000 marks take ~2 s, an 80 kB "
-             "line ~50 s, so 100,000 marks or a 1 MB line would run for hours. Not run (it would hang the "
-             "suite); drop run=False once extraction is near-linear")
-
 
 def test_finder_on_hundred_thousand_quote_marks():
     _check_found(HUGE_MARKS)
@@ -87,15 +82,17 @@ def test_finder_on_one_megabyte_line():
     assert all(MEGA_LINE[f.span.start:f.span.end] == f.span.text for f in found)
 
 
-@pytest.mark.xfail(run=False, reason=QUADRATIC)
+@pytest.mark.slow
 def test_extractor_on_hundred_thousand_quote_marks():
-    EX.extract(HUGE_MARKS)
-    EX.extract("“" * 100_000)
+    _check_quotes(HUGE_MARKS)
+    _check_quotes("“" * 100_000)
 
 
-@pytest.mark.xfail(run=False, reason=QUADRATIC)
+@pytest.mark.slow
 def test_extractor_on_one_megabyte_line():
-    assert EX.extract(MEGA_LINE)
+    quotes = EX.extract(MEGA_LINE)
+    assert len(quotes) == len(find_quotes(MEGA_LINE))
+    _check_quotes(MEGA_LINE)
 
 
 def test_extractor_on_long_inputs_in_small():
