@@ -1,8 +1,9 @@
 """Turn command-line sources into :class:`~quotes.types.Document` objects.
 
 ``read_sources`` accepts files, directories (walked recursively, sorted,
-hidden entries skipped), ``-`` for standard input, and ``.jsonl`` files with
-one article per line. It never raises for a bad source: it yields a
+hidden entries skipped; only regular files are read there, a FIFO only when
+named itself, a device never), ``-`` for standard input, and ``.jsonl`` files
+with one article per line. It never raises for a bad source: it yields a
 :class:`~quotes.errors.ReadError` carrying one line that starts with the
 path, and goes on with the rest of the batch.
 
@@ -21,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import stat
 import sys
 from typing import IO, Any, Iterable, Iterator
 
@@ -51,8 +53,11 @@ def read_sources(
         if path == STDIN:
             yield _read_stdin(stdin, encoding)
         elif os.path.isdir(path):
-            for file_path in _walk(path):
-                yield from _read_path(file_path, encoding)
+            for entry in _walk(path):
+                if isinstance(entry, ReadError):
+                    yield entry
+                else:
+                    yield from _read_path(entry, encoding, walked=True)
         else:
             yield from _read_path(path, encoding)
 
@@ -91,16 +96,26 @@ def _utf8(data: bytes, name: str, offset: int = 0) -> str:
         ) from None
 
 
-def _walk(root: str) -> Iterator[str]:
-    """Regular files under root, sorted by relative path, hidden entries skipped."""
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+def _walk(root: str) -> Iterator[str | ReadError]:
+    """Files under root, sorted by relative path, hidden entries skipped; a
+    directory that cannot be listed is a ReadError in its place."""
+    found: list[tuple[list[str], str | ReadError]] = []
+
+    def key(p: str) -> list[str]:
+        return os.path.relpath(p, root).split(os.sep)
+
+    def failed(e: OSError) -> None:
+        where = e.filename or root
+        found.append((key(where), ReadError(f"{where}: cannot list directory: {_reason(e)}")))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=failed):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in filenames:
             full = os.path.join(dirpath, name)
             if not name.startswith(".") and not os.path.isdir(full):
-                found.append(full)
-    return iter(sorted(found, key=lambda p: os.path.relpath(p, root).split(os.sep)))
+                found.append((key(full), full))
+    found.sort(key=lambda pair: pair[0])
+    return iter([item for _, item in found])
 
 
 def _read_stdin(stdin: IO[bytes] | None, encoding: str | None) -> Document | ReadError:
@@ -114,7 +129,11 @@ def _read_stdin(stdin: IO[bytes] | None, encoding: str | None) -> Document | Rea
         return ReadError(f"{STDIN_NAME}: {_reason(e)}")
 
 
-def _read_path(path: str, encoding: str | None) -> Iterator[Document | ReadError]:
+def _read_path(path: str, encoding: str | None, walked: bool = False) -> Iterator[Document | ReadError]:
+    problem = _not_a_file(path, walked)
+    if problem:
+        yield ReadError(f"{path}: {problem}")
+        return
     if path.lower().endswith(".jsonl"):
         yield from _read_jsonl(path)
         return
@@ -128,7 +147,26 @@ def _read_path(path: str, encoding: str | None) -> Iterator[Document | ReadError
         yield ReadError(f"{path}: {_reason(e)}")
 
 
+def _not_a_file(path: str, walked: bool) -> str | None:
+    """Why ``path`` must not be opened, or None. Devices and sockets are never read (``/dev/zero``
+    would never end); a FIFO is read only when named on the command line (``<(cmd)``), never
+    when found inside a directory, where opening it would wait for a writer forever."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # open() reports it with the precise reason
+    if stat.S_ISREG(mode) or (stat.S_ISFIFO(mode) and not walked):
+        return None
+    kind = ("FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
+            else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file")
+    return f"not a regular file ({kind})"
+
+
 def _document(data: bytes, name: str, encoding: str | None) -> Document:
+    if name.lower().endswith((".html", ".htm")):  # a web page: its main text (quotes/html.py)
+        from .html import html_document
+
+        return html_document(data, name, encoding)
     text = decode(data, name, encoding)
     log.debug("read %s (%d bytes)", name, len(data))
     return Document(text=text, path=name, sha256=hashlib.sha256(data).hexdigest())
@@ -172,7 +210,7 @@ def _record(raw: bytes, path: str, number: int) -> Document:
     if not isinstance(obj, dict):
         raise ReadError(f"{where}: expected a JSON object, got {type(obj).__name__}")
     text = obj.get("text")
-    if not isinstance(text, str):
+    if not isinstance(text, str) and not isinstance(obj.get("html"), str):
         raise ReadError(f"{where}: missing \"text\" string")
     meta: dict[str, str | None] = {}
     for key in JSONL_FIELDS:
@@ -183,6 +221,10 @@ def _record(raw: bytes, path: str, number: int) -> Document:
             meta[key] = str(value)
         else:
             raise ReadError(f"{where}: \"{key}\" must be a string")
+    if not isinstance(text, str):  # a web page in "html": its main text (quotes/html.py)
+        from .html import record_document
+
+        return record_document(obj["html"], where, meta["id"] or meta["path"] or f"{path}#{number}", meta)
     try:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     except UnicodeEncodeError:
