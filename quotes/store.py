@@ -3,7 +3,7 @@
 ``Store(path_or_url)`` opens (and on first use migrates to head) a database;
 a bare path means SQLite, anything with ``://`` is a SQLAlchemy URL, and
 ``None`` means ``$QUOTES_DB`` or ``./quotes.db``. SQLite connections use WAL,
-a 30 s busy timeout and enforced foreign keys; writes take the lock up front
+a 30 s busy timeout (``$QUOTES_BUSY_TIMEOUT`` seconds) and enforced foreign keys; writes take the lock up front
 (``BEGIN IMMEDIATE``) so concurrent extractors queue instead of deadlocking.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, create_engine, event, func, insert, select, text, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -54,10 +54,36 @@ def database_url(url_or_path: str | None = None) -> URL:
     return URL.create("sqlite", database=value)
 
 
+def busy_timeout_ms() -> int:
+    """How long a connection waits for another's lock: ``$QUOTES_BUSY_TIMEOUT`` s, else 30 s."""
+    value = os.environ.get("QUOTES_BUSY_TIMEOUT", "")
+    try:
+        seconds = float(value) if value.strip() else 30.0
+    except ValueError:
+        raise StoreError(f"QUOTES_BUSY_TIMEOUT={value!r}: not a number of seconds") from None
+    return max(0, int(seconds * 1000))
+
+
+PG_WRITE_LOCK = 0x71756F746573  # "quotes": the advisory lock key of write transactions
+
+
+def _lock_writes_up_front(engine: Engine) -> None:
+    """PostgreSQL's BEGIN IMMEDIATE: a write transaction first takes one transaction-level
+    advisory lock, so concurrent writers (and migrations) queue instead of racing on the
+    speaker/outlet/document uniqueness checks; reads never wait for it."""
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("quotes_write"):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
+
+
 def make_engine(url: URL, foreign_keys: bool = True) -> Engine:
     """An Engine; for SQLite with the pragmas above and explicit BEGINs."""
     is_sqlite = url.get_backend_name() == "sqlite"
     engine = create_engine(url, poolclass=NullPool if is_sqlite else None)
+    if url.get_backend_name() == "postgresql":
+        _lock_writes_up_front(engine)
     if not is_sqlite:
         return engine
     in_memory = url.database in (None, "", ":memory:")
@@ -66,9 +92,10 @@ def make_engine(url: URL, foreign_keys: bool = True) -> Engine:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # transactions are begun below
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         if not in_memory:
             cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")  # WAL: safe from crashes, no fsync per commit
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         cursor.close()
 
@@ -125,6 +152,9 @@ class Store:
             return conn.execute(stmt).first()
 
     def close(self) -> None:
+        keeper, self._keeper = getattr(self, "_keeper", None), None
+        if keeper is not None:
+            keeper.close()
         self.engine.dispose()
 
     # ---------------------------------------------------------- migrations
@@ -203,6 +233,16 @@ class Store:
         if self.current() != self.head():
             self.upgrade("head")
         self._ready = True
+        self._keep_open()
+
+    def _keep_open(self) -> None:
+        """Hold one idle SQLite connection while the store is in use: closing the last
+        connection to a WAL database checkpoints it (an fsync, ~25 ms), which would
+        otherwise happen after every per-document transaction."""
+        if getattr(self, "_keeper", None) is None and self.url.get_backend_name() == "sqlite" \
+                and self.url.database not in (None, "", ":memory:"):
+            with self._errors():
+                self._keeper = self.engine.raw_connection()
 
     # --------------------------------------------------------------- writes
 
@@ -233,10 +273,43 @@ class Store:
                     extracted_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
                 )
             ).inserted_primary_key[0]
-            for quote in found:
-                _insert_quote(conn, doc_id, quote)
+            _Writer(conn).insert_quotes(doc_id, found)
         log.info("stored %s: %d quotes", document.source, len(found))
         return int(doc_id), True
+
+    def add_many(self, items: Iterable[tuple[Document, Sequence[Quote]]],
+                 engine: str) -> list[tuple[int, bool]]:
+        """Store several documents and their quotes in ONE transaction (bulk loads).
+
+        Same rows as calling :meth:`add` for each in turn; returns its result per item.
+        """
+        items = list(items)
+        for document, found in items:
+            for quote in found:
+                _check_quote(document, quote)
+        out: list[tuple[int, bool]] = []
+        with self._write() as conn:
+            writer = _Writer(conn)
+            writer.prime([q for _, found in items for q in found])
+            for document, found in items:
+                existing = conn.execute(
+                    queries.document_by_path(document.source, document.sha256)
+                ).scalar()
+                if existing is not None:
+                    out.append((int(existing), False))
+                    continue
+                doc_id = conn.execute(
+                    insert(documents).values(
+                        path=document.source, url=document.url, external_id=document.external_id,
+                        sha256=document.sha256, title=document.title, publisher=document.publisher,
+                        date=document.date, text=document.text, engine=engine,
+                        extracted_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                    )
+                ).inserted_primary_key[0]
+                writer.insert_quotes(doc_id, found)
+                out.append((int(doc_id), True))
+        log.info("stored %d documents in one transaction", len(items))
+        return out
 
     def merge_speakers(self, keep: str | int, other: str | int) -> dict[str, Any]:
         """Move OTHER's aliases, mentions and attributions to KEEP; delete OTHER."""
@@ -342,6 +415,155 @@ def _check_quote(document: Document, quote: Quote) -> None:
         _check_span(document, quote.speaker.mention, "speaker")
     if quote.outlet is not None:
         _check_span(document, quote.outlet.mention, "outlet")
+
+
+_ALIAS_OF = select(speaker_aliases.c.speaker_id).where(speaker_aliases.c.alias_key == bindparam("k"))
+_SPEAKER_OF = select(speakers.c.id).where(speakers.c.key == bindparam("k"))
+_SET_TYPE = (update(speakers).where(speakers.c.id == bindparam("i"), speakers.c.type == "unknown")
+             .values(type=bindparam("t")))
+
+
+class _Writer:
+    """Inserts quotes in bulk within one transaction: speaker, alias and outlet lookups are
+    cached (the cache mirrors what this transaction has read and written, so the rows are
+    those :func:`_insert_quote` would write one statement at a time), and quotes, mentions
+    and attributions go in as multi-row INSERTs."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.alias: dict[str, int | None] = {}  # alias_key -> speaker id (None: not taken)
+        self.key: dict[str, int | None] = {}  # speakers.key -> id (None: no such speaker)
+        self.typed: set[int] = set()  # speakers whose type is known not to be "unknown"
+        self.outlet: dict[str, int] = {}
+        self.next_id: dict[str, int] = {}
+
+    def insert_quotes(self, doc_id: int, found: Sequence[Quote]) -> list[int]:
+        if not found:
+            return []
+        conn = self.conn
+        quote_ids = self._insert_many(quotes, [
+            dict(document_id=doc_id, start=q.span.start, end=q.span.end,
+                 content_start=q.content.start, content_end=q.content.end,
+                 text=q.content.text, kind=q.kind, closed=q.closed) for q in found])
+        speaker_ids: list[int | None] = []
+        mention_rows: list[dict[str, Any]] = []
+        mention_of: list[int | None] = []  # index into mention_rows
+        outlet_ids: list[int | None] = []
+        for q in found:
+            sid = self.speaker_id(q.speaker) if q.speaker is not None else None
+            speaker_ids.append(sid)
+            if sid is not None and q.speaker.mention is not None:
+                m = q.speaker.mention
+                mention_of.append(len(mention_rows))
+                mention_rows.append(dict(document_id=doc_id, speaker_id=sid, start=m.start, end=m.end,
+                                         text=m.text, role=q.speaker.role,
+                                         affiliation=q.speaker.affiliation))
+                if is_name(m.text):
+                    self.add_alias(sid, fold_key(m.text))
+            else:
+                mention_of.append(None)
+            outlet_ids.append(self.outlet_id(q.outlet))
+        mention_ids = self._insert_many(speaker_mentions, mention_rows) if mention_rows else []
+        rows = []
+        for q, qid, sid, mi, oid in zip(found, quote_ids, speaker_ids, mention_of, outlet_ids):
+            om = q.outlet.mention if q.outlet else None
+            cue = q.cue
+            rows.append(dict(
+                quote_id=qid, speaker_id=sid, mention_id=mention_ids[mi] if mi is not None else None,
+                outlet_id=oid, outlet_start=om.start if om else None, outlet_end=om.end if om else None,
+                outlet_text=om.text if om else None,
+                cue_start=cue.start if cue else None, cue_end=cue.end if cue else None,
+                cue_text=cue.text if cue else None,
+                sieve=q.sieve, confidence=float(q.confidence or 0.0),
+                explanation=json.dumps(list(q.explanation), ensure_ascii=False),
+            ))
+        conn.execute(insert(attributions), rows)
+        return quote_ids
+
+    def _insert_many(self, table: Any, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows, returning their ids in order. SQLite (whose writes hold the database
+        lock from BEGIN IMMEDIATE on) gets the ids it would assign, max(id)+1 onwards, set
+        explicitly, and one executemany; other databases use INSERT … RETURNING."""
+        conn = self.conn
+        if conn.dialect.name != "sqlite":
+            return [row[0] for row in conn.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)]
+        first = self.next_id.get(table.name)
+        if first is None:
+            first = (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+        ids = list(range(first, first + len(rows)))
+        self.next_id[table.name] = first + len(rows)
+        conn.execute(insert(table), [dict(row, id=i) for row, i in zip(rows, ids)])
+        return ids
+
+    def prime(self, found: Sequence[Quote]) -> None:
+        """Look up every speaker key and alias the quotes will need in a few queries."""
+        keys = set()
+        for q in found:
+            if q.speaker is not None:
+                keys.add(fold_key(q.speaker.name))
+                if q.speaker.mention is not None:
+                    keys.add(fold_key(q.speaker.mention.text))
+        keys.discard("")
+        todo = sorted(keys - self.alias.keys())
+        for i in range(0, len(todo), 500):
+            chunk = todo[i:i + 500]
+            found_alias = dict(self.conn.execute(select(speaker_aliases.c.alias_key, speaker_aliases.c.speaker_id)
+                                                 .where(speaker_aliases.c.alias_key.in_(chunk))).all())
+            found_key = dict(self.conn.execute(select(speakers.c.key, speakers.c.id)
+                                               .where(speakers.c.key.in_(chunk))).all())
+            for k in chunk:
+                self.alias[k] = found_alias.get(k)
+                if k not in self.key:
+                    self.key[k] = found_key.get(k)
+
+    def _alias_of(self, key: str) -> int | None:
+        if key not in self.alias:
+            self.alias[key] = self.conn.execute(_ALIAS_OF, {"k": key}).scalar()
+        return self.alias[key]
+
+    def speaker_id(self, speaker: Speaker) -> int | None:
+        """As :func:`_speaker_id`."""
+        key = fold_key(speaker.name)
+        if not key:
+            return None
+        found = self._alias_of(key)
+        if found is None:
+            if key not in self.key:
+                self.key[key] = self.conn.execute(_SPEAKER_OF, {"k": key}).scalar()
+            found = self.key[key]
+        kind = speaker.type or "unknown"
+        if found is None:
+            found = self.conn.execute(
+                insert(speakers), {"name": " ".join(speaker.name.split()), "key": key, "type": kind}
+            ).inserted_primary_key[0]
+            self.key[key] = found
+            if kind != "unknown":
+                self.typed.add(found)
+            self.add_alias(found, key)
+        elif kind != "unknown" and found not in self.typed:
+            self.conn.execute(_SET_TYPE, {"i": found, "t": kind})
+            self.typed.add(found)  # its type is no longer "unknown", whichever it is
+        return int(found)
+
+    def add_alias(self, speaker_id: int, key: str) -> None:
+        """As :func:`_add_alias`."""
+        if not key:
+            return
+        if self._alias_of(key) is None:
+            self.conn.execute(insert(speaker_aliases), {"speaker_id": speaker_id, "alias_key": key})
+            self.alias[key] = speaker_id
+
+    def outlet_id(self, outlet: Outlet | None) -> int | None:
+        """As :func:`_outlet_id`."""
+        if outlet is None:
+            return None
+        key = fold_key(outlet.name)
+        if not key:
+            return None
+        if key not in self.outlet:
+            self.outlet[key] = _outlet_id(self.conn, outlet)
+        return self.outlet[key]
 
 
 def _insert_quote(conn: Connection, doc_id: int, quote: Quote) -> int:
