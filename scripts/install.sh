@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=()   # filled by the features that need them (see below)
 # --- system packages ---
+SYSTEM_PACKAGES+=(chromium)   # tests/test_browser.py: headless browser for `quotes serve` (Playwright drives it)
+SYSTEM_PACKAGES+=(postgresql)   # tests/conftest_pg.py: a throwaway PostgreSQL server for the store and cluster tests
 # --- end of system packages ---
 
 if [ "${#SYSTEM_PACKAGES[@]}" -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from quotes.cli import cli
 from quotes.store import Store
 from quotes.types import Document, Outlet, Quote, Span, Speaker
+from conftest_pg import pg_server, pg_url  # noqa: F401,E402  (throwaway PostgreSQL fixtures)
 
 ARTICLE_A = (
     'Mayor Jane Smith said on Monday that the budget was "balanced and fair."\n'
