@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator
 import click
 
 from .errors import ModelError, QuotesError, ReadError, StoreError
-from .output import QUOTE_COLUMNS, QUOTE_TABLE, dumps, emit, output_options
+from .output import FORMATS, QUOTE_COLUMNS, QUOTE_TABLE, dumps, emit, output_options
 from .types import KINDS, Document
 
 log = logging.getLogger("quotes")
@@ -254,10 +254,24 @@ def list_quotes(speaker: str | None, outlet: str | None, document: str | None,
 
 @cli.command()
 @db_option
-@output_options(default="jsonl")
-def export(db: str, fmt: str) -> None:
-    """Every stored quote (default: JSON lines)."""
-    emit(open_store(db).quotes(), fmt, columns=QUOTE_COLUMNS, table_columns=QUOTE_TABLE)
+@click.option("--format", "fmt", type=click.Choice(FORMATS + ("parquet",)), default="jsonl",
+              show_default=True, help="Output format (parquet: needs pyarrow and --output).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to FILE instead of standard output.")
+def export(db: str, fmt: str, output: str | None = None) -> None:
+    """Every stored quote (default: JSON lines; docs/export.md)."""
+    rows = open_store(db).quotes()
+    if fmt == "parquet":
+        if not output:
+            raise click.UsageError("--format parquet needs --output FILE")
+        from .parquet import write_parquet
+
+        write_parquet(rows, output)
+    elif output:
+        with open(output, "w", encoding="utf-8", newline="") as fh:
+            emit(rows, fmt, columns=QUOTE_COLUMNS, table_columns=QUOTE_TABLE, write=lambda s: fh.write(s + "\n"))
+    else:
+        emit(rows, fmt, columns=QUOTE_COLUMNS, table_columns=QUOTE_TABLE)
 
 
 @cli.command()
@@ -425,6 +439,7 @@ def db_current(db: str) -> None:
 from .cli_verify import register as _r_verify; _r_verify(cli)  # noqa: E402
 from .cli_cluster import register as _r_cluster; _r_cluster(cli)  # noqa: E402
 from .cli_eval import register as _r_eval; _r_eval(cli)  # noqa: E402,E702
+from .cli_serve import register as _r_serve; _r_serve(cli)  # noqa: E402,E702
 # --- end of command modules ---
 
 
