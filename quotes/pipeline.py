@@ -26,6 +26,8 @@ from .types import Document, Quote, Span
 log = logging.getLogger(__name__)
 
 ENGINES = ("stanza", "rules")
+# Marks that open a quotation (apostrophes and closing single marks left out: they are everywhere).
+_QUOTING_MARKS = frozenset(en.DOUBLE_MARKS + "‘‚‹")
 DEFAULT_ENGINE = "stanza"
 
 
@@ -50,14 +52,16 @@ class Extractor:
         self._rules = RuleSegmenter()
 
     def sentences(self, text: str, paras: list[Span]) -> list[tuple[int, int]]:
-        """Sentences of every paragraph; the neural engine only runs on paragraphs that hold a
-        quote mark or neighbour one, where attribution reads sentence boundaries."""
+        """Sentences of every paragraph. The neural engine runs only on the paragraphs that hold
+        an opening quote mark, where attribution reads sentence boundaries: about 40% of a
+        news article's text (apostrophes are in nearly every paragraph, so they don't count);
+        the rest is split by rules."""
         if isinstance(self.segmenter, RuleSegmenter):
             return self.segmenter.sentences(text, [(p.start, p.end) for p in paras])
-        marked = {i for i, p in enumerate(paras) if any(c in en.DOUBLE_MARKS or c in "‘’'" for c in p.text)}
-        wanted = sorted({j for i in marked for j in (i - 1, i, i + 1) if 0 <= j < len(paras)})
-        neural = self.segmenter.sentences(text, [(paras[j].start, paras[j].end) for j in wanted]) if wanted else []
-        rest = self._rules.sentences(text, [(p.start, p.end) for j, p in enumerate(paras) if j not in set(wanted)])
+        wanted = {i for i, p in enumerate(paras) if not _QUOTING_MARKS.isdisjoint(p.text)}
+        neural = self.segmenter.sentences(text, [(paras[j].start, paras[j].end) for j in sorted(wanted)]) \
+            if wanted else []
+        rest = self._rules.sentences(text, [(p.start, p.end) for j, p in enumerate(paras) if j not in wanted])
         return sorted(neural + rest)
 
     def extract(self, document: Document | str) -> list[Quote]:
