@@ -147,6 +147,7 @@ def extract_page(html: str, name: str, *, sha256: str, path: str | None = None,
         title=pick("title", result.title),
         publisher=pick("publisher", result.sitename),
         date=pick("date", result.date),
+        author=pick("author", result.author),
         external_id=given.get("external_id"),
         sha256=sha256,
     )

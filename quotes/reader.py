@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 SNIFF_BYTES = 8192
-JSONL_FIELDS = ("id", "url", "title", "publisher", "date", "path")
+JSONL_FIELDS = ("id", "url", "title", "publisher", "date", "path", "author")
 
 _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -237,6 +237,7 @@ def _record(raw: bytes, path: str, number: int) -> Document:
         title=meta["title"],
         publisher=meta["publisher"],
         date=meta["date"],
+        author=meta["author"],
         external_id=meta["id"],
         sha256=digest,
     )

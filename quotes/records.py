@@ -56,7 +56,7 @@ def article_document(article: dict[str, Any], default_path: str | None = None) -
         raise ReadError('"text" contains an unpaired surrogate') from None
     return Document(text=text, path=meta["id"] or meta["path"] or default_path, url=meta["url"],
                     title=meta["title"], publisher=meta["publisher"], date=meta["date"],
-                    external_id=meta["id"], sha256=digest)
+                    author=meta["author"], external_id=meta["id"], sha256=digest)
 
 
 def _span(span: Span | None) -> dict[str, Any] | None:
@@ -67,7 +67,7 @@ def document_records(document: Document, found: Sequence[Quote], engine: str) ->
     """The rows of one extracted document (see the module docstring)."""
     doc = {"path": document.source, "url": document.url, "external_id": document.external_id,
            "sha256": document.sha256, "title": document.title, "publisher": document.publisher,
-           "date": document.date, "text": document.text}
+           "date": document.date, "author": document.author, "text": document.text}
     rows: dict[str, list[dict[str, Any]]] = {
         "quotes": [], "speakers": [], "outlets": [], "mentions": [], "attributions": []}
     speaker_n: dict[tuple[str, str], int] = {}
@@ -121,7 +121,7 @@ def records_quotes(record: dict[str, Any]) -> tuple[Document, list[Quote]]:
     d = record["document"]
     document = Document(text=d["text"], path=d["path"], url=d["url"], title=d["title"],
                         publisher=d["publisher"], date=d["date"], external_id=d["external_id"],
-                        sha256=d["sha256"])
+                        sha256=d["sha256"], author=d.get("author"))
     speakers, outlets, mentions = record["speakers"], record["outlets"], record["mentions"]
     found: list[Quote] = []
     for q, a in zip(record["quotes"], record["attributions"]):

@@ -46,6 +46,7 @@ documents = Table(
     Column("title", Text),
     Column("publisher", Text),
     Column("date", Text),
+    Column("author", Text),  # revision 0004
     Column("text", Text, nullable=False),
     Column("engine", String(32)),
     Column("extracted_at", String(32)),  # ISO 8601, UTC

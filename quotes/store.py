@@ -266,12 +266,7 @@ class Store:
             if existing is not None:
                 return int(existing), False
             doc_id = conn.execute(
-                insert(documents).values(
-                    path=document.source, url=document.url, external_id=document.external_id,
-                    sha256=document.sha256, title=document.title, publisher=document.publisher,
-                    date=document.date, text=document.text, engine=engine,
-                    extracted_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-                )
+                insert(documents).values(**_document_row(document, engine))
             ).inserted_primary_key[0]
             _Writer(conn).insert_quotes(doc_id, found)
         log.info("stored %s: %d quotes", document.source, len(found))
@@ -299,12 +294,7 @@ class Store:
                     out.append((int(existing), False))
                     continue
                 doc_id = conn.execute(
-                    insert(documents).values(
-                        path=document.source, url=document.url, external_id=document.external_id,
-                        sha256=document.sha256, title=document.title, publisher=document.publisher,
-                        date=document.date, text=document.text, engine=engine,
-                        extracted_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-                    )
+                    insert(documents).values(**_document_row(document, engine))
                 ).inserted_primary_key[0]
                 writer.insert_quotes(doc_id, found)
                 out.append((int(doc_id), True))
@@ -362,7 +352,7 @@ class Store:
         para = queries.paragraph_around(doc.text, row.start, row.end)
         found["document"] = {
             "id": doc.id, "path": doc.path, "url": doc.url, "title": doc.title,
-            "publisher": doc.publisher, "date": doc.date, "sha256": doc.sha256,
+            "publisher": doc.publisher, "author": doc.author, "date": doc.date, "sha256": doc.sha256,
             "external_id": doc.external_id, "engine": doc.engine,
             "extracted_at": doc.extracted_at,
         }
@@ -421,6 +411,16 @@ _ALIAS_OF = select(speaker_aliases.c.speaker_id).where(speaker_aliases.c.alias_k
 _SPEAKER_OF = select(speakers.c.id).where(speakers.c.key == bindparam("k"))
 _SET_TYPE = (update(speakers).where(speakers.c.id == bindparam("i"), speakers.c.type == "unknown")
              .values(type=bindparam("t")))
+
+
+def _document_row(document: Document, engine: str) -> dict[str, Any]:
+    """The documents row of one document. Columns left empty are left out of the INSERT, so a
+    store whose schema predates an optional column (an old revision) still takes the row."""
+    row = dict(path=document.source, url=document.url, external_id=document.external_id,
+               sha256=document.sha256, title=document.title, publisher=document.publisher,
+               date=document.date, author=document.author, text=document.text, engine=engine,
+               extracted_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+    return {k: v for k, v in row.items() if v is not None}
 
 
 class _Writer:

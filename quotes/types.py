@@ -42,6 +42,7 @@ class Document:
     date: str | None = None
     external_id: str | None = None
     sha256: str = ""
+    author: str | None = None
 
     @classmethod
     def from_text(cls, text: str, **meta: Any) -> "Document":

@@ -46,7 +46,8 @@ def test_show_json(run, filled_db):
     doc = corpus()[1][0]
     assert got["document"] == {
         "id": 2, "path": "articles/b.txt", "url": "https://example.com/b", "title": None,
-        "publisher": None, "date": None, "sha256": doc.sha256, "external_id": None, "engine": "rules",
+        "publisher": None, "author": None, "date": None, "sha256": doc.sha256, "external_id": None,
+        "engine": "rules",
         "extracted_at": got["document"]["extracted_at"],
     }
     para = doc.text.split("\n")[0]

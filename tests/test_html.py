@@ -157,3 +157,21 @@ def test_cli_batch_goes_on_after_a_bad_page(run, db_path, tmp_path):
     assert [(d["path"], d["publisher"], d["date"]) for d in docs] == [(str(KCNA), "World Ledger", "2019-05-06")]
     again = run(["extract", str(KCNA), "--db", db_path, "--engine", "rules"])
     assert again.exit_code == 0 and "1 skipped (unchanged)" in again.stderr
+
+
+def test_page_author_is_stored(tmp_path):
+    """The page's author is document metadata, stored and shown with the provenance."""
+    from click.testing import CliRunner
+
+    from quotes.cli import cli
+    from quotes.store import Store
+
+    page = PAGES / "hearing_jsonld.html"
+    author = read_page(page.read_bytes(), str(page)).document.author
+    assert author  # the sample page names its author in JSON-LD
+    db = tmp_path / "q.db"
+    result = CliRunner().invoke(cli, ["extract", str(page), "--engine", "rules", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    store = Store(str(db))
+    first = next(iter(store.quotes()))
+    assert store.get(first["id"])["document"]["author"] == author

@@ -134,7 +134,7 @@ def test_reads_are_generators(filled_db):
 def test_get_has_provenance_and_paragraph(filled_db):
     got = Store(filled_db).get(3)
     assert got["document"] == {
-        "id": 1, "path": "articles/a.txt", "url": None, "title": "Budget", "publisher": None,
+        "id": 1, "path": "articles/a.txt", "url": None, "title": "Budget", "publisher": None, "author": None,
         "date": None, "sha256": corpus()[0][0].sha256, "external_id": None, "engine": "rules",
         "extracted_at": got["document"]["extracted_at"],
     }

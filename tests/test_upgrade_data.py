@@ -19,11 +19,19 @@ FIRST = "0001"
 TABLES = ("documents", "quotes", "attributions", "speakers", "speaker_aliases", "speaker_mentions", "outlets")
 
 
+# The columns of the 0001 schema: later revisions may add columns (documents.author in
+# 0004), never drop or change these.
+COLUMNS_0001 = {
+    "documents": "id, path, url, external_id, sha256, title, publisher, date, text, engine, extracted_at",
+}
+
+
 def rows(db: str) -> dict[str, list[tuple]]:
-    """Every row of every table of the 0001 schema, by table."""
+    """Every row of every table of the 0001 schema (its columns), by table."""
     con = sqlite3.connect(db)
     try:
-        return {t: con.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in TABLES}
+        return {t: con.execute(f"SELECT {COLUMNS_0001.get(t, '*')} FROM {t} ORDER BY id").fetchall()
+                for t in TABLES}
     finally:
         con.close()
 
