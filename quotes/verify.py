@@ -363,6 +363,14 @@ class _Align:
     last: int
     changes: tuple[tuple[str, int, int, int, int], ...]  # (op, c_lo, c_hi, s_lo, s_hi) word indices
     note: str | None = None
+    coverage: float = 1.0  # share of the claim's words, or of the stored span's, that match
+
+    @property
+    def rank(self) -> float:
+        """What candidates are ranked by: one changed word costs as much as one added word, so
+        "He was very meadow." is the stored "He was very happy." altered, not "He was very"
+        extended (the similarity shown stays the Dice score)."""
+        return round(self.coverage, 3)
 
 
 def _align(claim: Sequence[str], stored: Sequence[str]) -> _Align | None:
@@ -390,13 +398,13 @@ def _align(claim: Sequence[str], stored: Sequence[str]) -> _Align | None:
     similarity = 2 * matched / (n + window) if (n + window) else 0.0
     if not inner:
         if not extended:
-            return _Align("exact" if not truncated else "truncated", 1.0, first, last, ())
+            return _Align("exact" if not truncated else "truncated", 1.0, first, last, (), None, 1.0)
         if matched >= 3 and 2 * matched >= n or matched == m and matched >= 3:
             note = "the claim starts inside the stored quote and runs past its end" if truncated else None
             adds = tuple(("added", a1, a2, _edge(b1, b2, core), _edge(b1, b2, core))
                          for op, a1, a2, b1, b2 in ends if op == "delete")
             return _Align("extended", 2 * matched / (n + m if not truncated else n + window),
-                          first, last, adds, note)
+                          first, last, adds, note, matched / max(n, window))
         return None
     if matched < 2 or 2 * matched < n or similarity < MIN_SIMILARITY:
         return None
@@ -409,7 +417,8 @@ def _align(claim: Sequence[str], stored: Sequence[str]) -> _Align | None:
             at = _edge(b1, b2, core)
             changes.append(("added", a1, a2, at, at))
     note = "part of a longer stored quote" if truncated else None
-    return _Align("altered", similarity, first, last, tuple(sorted(changes, key=lambda c: c[1])), note)
+    return _Align("altered", similarity, first, last, tuple(sorted(changes, key=lambda c: c[1])), note,
+                  matched / max(n, window))
 
 
 def _edge(b1: int, b2: int, core: list) -> int:
@@ -465,9 +474,9 @@ def _verify(store: Any, claim: str, cwords: list[Word], speaker: str | None, lim
         stitched = _stitch(store, claim, cwords, rows)
     speaker_ids = _speaker_ids(store, speaker) if speaker else None
 
-    aligned.sort(key=lambda ra: (-round(ra[1].similarity, 3), _ORDER[ra[1].match], ra[0].id))
+    aligned.sort(key=lambda ra: (-ra[1].rank, _ORDER[ra[1].match], -round(ra[1].similarity, 3), ra[0].id))
     if speaker_ids is not None:  # with equal words, the right speaker first
-        aligned.sort(key=lambda ra: (-round(ra[1].similarity, 3), _wrong(ra[0], speaker_ids)))
+        aligned.sort(key=lambda ra: (-ra[1].rank, _wrong(ra[0], speaker_ids)))
     top = aligned[:limit]
     hits = _hits(store, ((r, a.first, a.last) for r, a in top))
     out: list[Verdict] = []
