@@ -23,7 +23,7 @@ from .types import Span
 Sieve = Callable[[DocContext, int], "Decision | None"]
 
 DEFAULT_SIEVES = ("transcript,trailing_cue,colon_intro,leading_cue,according_to,next_paragraph_cue,"
-                  "reporting_clause,sentence_subject,byline,continuation,previous_subject,nearest_event")
+                  "reporting_clause,sentence_subject,byline,name_line,continuation,previous_subject,nearest_event")
 
 _TRANSCRIPT = regex.compile(r"[\"“]?\s*(\p{Lu}[\p{Lu}\.\-’' ]{1,40}?)\s*:\s")
 _TERMINATORS = frozenset(".!?;")
@@ -485,6 +485,28 @@ def byline(ctx: DocContext, qi: int) -> Decision | None:
     return Decision("byline", np, None, 0.8, ["a dash line naming who said it"])
 
 
+_NAME_LINE = regex.compile(
+    r"(?P<name>\p{Lu}[\p{L}\-’'.]+(?:\s+(?:\p{Lu}[\p{L}\-’'.]*|de|la|del|van|von|bin|al)){1,3})"
+    r"(?:,\s*\d{1,3})?(?:,\s*[\p{L}\d][\p{L}\d .’'\-]{0,40}){0,3}[:.]?", regex.V1)
+
+
+def name_line(ctx: DocContext, qi: int) -> Decision | None:
+    """Vox pops and interview lists: a short paragraph that is only a name ("Ana Ruiz, 24, Phoenix")
+    introduces the quote paragraph after it."""
+    q = ctx.quotes[qi]
+    pi = ctx.paragraph_index(q.span.start)
+    if pi == 0 or _skip_space_back(ctx.text, q.span.start, ctx.paragraphs[pi].start) > ctx.paragraphs[pi].start:
+        return None
+    prev = ctx.paragraphs[pi - 1]
+    if prev.end - prev.start > 80:
+        return None
+    m = _NAME_LINE.fullmatch(ctx.text, prev.start, prev.end)
+    if not m or any(ctx.toks[k].lower in en.CUE_VERBS for k in ctx.outside_tokens(prev.start, prev.end)):
+        return None
+    return Decision("name_line", Span.of(ctx.text, m.start("name"), m.end("name")), None, 0.7,
+                    ["a paragraph naming the speaker before the quote"])
+
+
 def previous_subject(ctx: DocContext, qi: int) -> Decision | None:
     """A quote standing alone as a paragraph, with no cue: the subject of the sentence before it
     ("Valastro praised Christie’s leadership …" ¶ “…”)."""
@@ -527,6 +549,7 @@ SIEVES: dict[str, Sieve] = {
     "continuation": continuation,
     "nearest_event": nearest_event,
     "byline": byline,
+    "name_line": name_line,
     "previous_subject": previous_subject,
 }
 

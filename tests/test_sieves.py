@@ -68,7 +68,12 @@ CASES = [
     ("SMITH: “Do you expect to win?”" + N + "LOPEZ: “Yes, we will win.”", "“Do", "SMITH", "transcript"),
     ("An edited transcript follows." + N + "SMITH: “Do you expect to win?”" + N + "LOPEZ: “Yes, we will win.”",
      "“Yes", "LOPEZ", "transcript"),
-    # known defects
+    # vox pops: a paragraph that is only a name introduces the quote after it
+    ("We asked voters what they think." + N + "Ana Ruiz, 24, Phoenix" + N + "“I am voting for the first time.”"
+     + N + "“My parents never could.”", "“I am", "Ana Ruiz", "name_line"),
+    ("Ana Ruiz, 24, Phoenix" + N + "“I am voting for the first time.”" + N + "“My parents never could.”",
+     "“My", "Ana Ruiz", "continuation"),
+    # formerly known defects
     pytest.param("The Harbour Ministry issued a statement on Monday. “The port will stay open,” the statement "
                  "said.", "“The", "Harbour Ministry", "trailing_cue"),
     pytest.param("Dmitri Osterholm, who replaced Marisol Quenby as chairman, spoke first. “This is a lot of "
