@@ -226,10 +226,13 @@ def speaker_before(text: str, toks: list[Token], i: int, lo: int) -> Span | None
         return None
     if toks[j].text == ",":
         k = j - 1
+        verb_inside = False
         while k >= 0 and toks[k].start >= lo and toks[k].text != "," and j - k < 16:
-            if toks[k].lower in en.CUE_VERBS:
-                return None
+            verb_inside = verb_inside or toks[k].lower in en.CUE_VERBS
             k -= 1
+        if k >= 0 and toks[k].start >= lo and toks[k].text == "," and verb_inside \
+                and toks[k + 1].lower not in ("who", "which"):
+            return None  # "…, Sanders said, told": a clause, not an aside
         if k >= 0 and toks[k].start >= lo and toks[k].text == ",":
             chunk = toks[k + 1]
             if chunk.is_cap and chunk.lower not in NOT_NAMES and toks[j - 1].text != "," :

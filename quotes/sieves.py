@@ -31,6 +31,8 @@ _ING_CUES = frozenset(w for w in en.CUE_VERBS if w.endswith("ing"))
 _WEAK_LEADING = frozenset("called calls calling describe described describes dubbed labeled labelled".split())
 
 
+# Reporting verbs whose object is the one spoken to, never the speaker ("told her supporters").
+_OBJECT_CUES = frozenset("told tells tell asked asks ask warned warns urged urges".split())
 _PREPOSITIONS = frozenset("to for with from by at on of in into about against toward towards".split())
 
 
@@ -271,7 +273,8 @@ def _subject_decision(ctx: DocContext, before: list[int], k: int, name: str, con
                 return Decision(name, subj, cue, conf - 0.05, ["subject of the reporting clause"])
     if np is not None:
         return Decision(name, np, cue, conf)
-    if toks[k].lower in en.STRONG_CUES and k + 1 < len(toks) and toks[k + 1].lower not in (
+    if toks[k].lower in en.STRONG_CUES and toks[k].lower not in _OBJECT_CUES and k + 1 < len(toks) \
+            and toks[k + 1].lower not in (
             "that", "this", "these", "those", "it", "he", "she", "they", "we", "i", "you"):
         np = np_after(text, toks, k + 1, e)
         after = ctx.tok_index(np.end) if np is not None else 0
@@ -487,7 +490,7 @@ def byline(ctx: DocContext, qi: int) -> Decision | None:
 
 _NAME_LINE = regex.compile(
     r"(?P<name>\p{Lu}[\p{L}\-’'.]+(?:\s+(?:\p{Lu}[\p{L}\-’'.]*|de|la|del|van|von|bin|al)){1,3})"
-    r"(?:,\s*\d{1,3})?(?:,\s*[\p{L}\d][\p{L}\d .’'\-]{0,40}){0,3}[:.]?", regex.V1)
+    r"(?:,\s*(?:\d{1,3}|\p{Lu}[\p{L}.’'\-]*(?:\s+\p{Lu}[\p{L}.’'\-]*){0,3})){0,3}[:.]?", regex.V1)
 
 
 def name_line(ctx: DocContext, qi: int) -> Decision | None:
@@ -503,6 +506,8 @@ def name_line(ctx: DocContext, qi: int) -> Decision | None:
     m = _NAME_LINE.fullmatch(ctx.text, prev.start, prev.end)
     if not m or any(ctx.toks[k].lower in en.CUE_VERBS for k in ctx.outside_tokens(prev.start, prev.end)):
         return None
+    if m.group("name").split()[0].lower() in NOT_NAMES:
+        return None  # "With Clinton, …": a headline, not a name
     return Decision("name_line", Span.of(ctx.text, m.start("name"), m.end("name")), None, 0.7,
                     ["a paragraph naming the speaker before the quote"])
 
