@@ -63,6 +63,8 @@ def _tail_tokens(ctx: DocContext, qi: int, limit: int = 14) -> list[int]:
 def _abbrev_before(ctx: DocContext, k: int) -> bool:
     if ctx.toks[k].text != "." or k == 0:
         return False
+    if k + 1 < len(ctx.toks) and ctx.toks[k + 1].text in ",)":
+        return True  # "Rep. Glenn Thompson, R-Pa., said": a full stop before a comma ends no sentence
     prev = ctx.toks[k - 1]
     if prev.end != ctx.toks[k].start:
         return False
