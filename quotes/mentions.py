@@ -188,7 +188,9 @@ def is_cue_verb(toks: list[Token], k: int) -> bool:
         if not (pl in en.PRONOUNS or pl in ("who", "and", "also", "then", "which", "that") or pl.endswith("ly")
                 or (prev.is_cap and prev.lower not in NOT_NAMES) or prev.text in ",\"“”’'—–-"
                 or (prev.is_word and pl not in _PREPS and any(
-                    t.lower in DETERMINERS for t in toks[max(0, k - 5):k - 1]))):  # "the statement read"
+                    t.lower in DETERMINERS for t in toks[max(0, k - 5):k - 1])
+                    and (k + 1 >= len(toks) or toks[k + 1].text in ",:.;\"“‘'" or toks[k + 1].lower == "that"))):
+            # "the statement read, “…”" but not "his recent remarks about …"
             return False  # "secretary of state", "a poll report", "the moral point"
     if k > 0:
         prev = toks[k - 1]
