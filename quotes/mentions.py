@@ -347,9 +347,11 @@ def entity_type(name: str, mention: str | None = None) -> str:
         return "organization"
     if words and all(w.isupper() for w in name.split()) and len(name) <= 6:
         return "organization"  # KCNA, WPK, NATO
-    caps = [w for w in name.split() if w[:1].isupper()]
-    if caps and len(caps) == len(name.split()):
-        return "person"
+    parts = name.split()
+    caps = [w for w in parts if w[:1].isupper()]
+    particles = [w for w in parts if w.lower() in NAME_PARTICLES or w.lower().startswith(("al-", "el-", "bin-"))]
+    if caps and len(caps) + len(particles) == len(parts):
+        return "person"  # Bashar al-Assad, Ursula von der Leyen
     return "unknown"
 
 
