@@ -221,7 +221,6 @@ def bench_store(tmp: Path, nquotes: int, rng: random.Random) -> dict[str, Any]:
     st._ensure()
     done = 0
     insert_time = 0.0
-    sample = []
     while done < nquotes:
         items = synthetic_batch(done // per_doc, batch_docs, per_doc, people, rng)
         t = time.perf_counter()

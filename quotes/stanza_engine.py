@@ -17,7 +17,6 @@ from __future__ import annotations
 import bisect
 import copy
 import json
-import logging
 import os
 import threading
 from pathlib import Path
