@@ -233,7 +233,7 @@ def speaker_before(text: str, toks: list[Token], i: int, lo: int) -> Span | None
             verb_inside = verb_inside or toks[k].lower in en.CUE_VERBS
             k -= 1
         if k >= 0 and toks[k].start >= lo and toks[k].text == "," and verb_inside \
-                and toks[k + 1].lower not in ("who", "which"):
+                and toks[k + 1].lower not in ("who", "which") and not toks[k + 1].lower.endswith("ing"):
             return None  # "…, Sanders said, told": a clause, not an aside
         if k >= 0 and toks[k].start >= lo and toks[k].text == ",":
             chunk = toks[k + 1]

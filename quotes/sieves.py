@@ -138,16 +138,28 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
             conf = 0.95 if _cue_at(ctx, first) else 0.7
             return Decision("trailing_cue", np, Span.of(text, toks[first].start, toks[first].end), conf)
         return None
-    np = np_after(text, toks, first, hi)
+    np = np_after(text, toks, first, hi) or (_name_ahead(ctx, first, limit, reach=4) if generic_ok else None)
     if np is None:
         return None
     r = _skip_adverbs(ctx, ctx.tok_index(np.end), limit)
-    if r < limit and toks[r].text == ",":
+    if r < limit and toks[r].text == "," and not generic_ok:
         # an apposition: "X, the former chairman, said"
         k = r + 1
         while k < limit and toks[k].text != "," and k - r < 18:
             k += 1
         if k >= limit:
+            return None
+        r = _skip_adverbs(ctx, k + 1, limit)
+    elif r < limit and toks[r].text == ",":
+        # asides: "X, the former chairman, said", "Harry Bond, 30, of Raleigh, N.C., who was polled, said"
+        k = r
+        while k < limit and k - r < 30:
+            if toks[k].text == ",":
+                nxt = _skip_adverbs(ctx, k + 1, limit)
+                if nxt < limit and _cue_at(ctx, nxt):
+                    break
+            k += 1
+        if k >= limit or k - r >= 30:
             return None
         r = _skip_adverbs(ctx, k + 1, limit)
     if r >= limit:
