@@ -24,7 +24,7 @@ import logging
 import os
 import stat
 import sys
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from .errors import ReadError
 from .types import Document
@@ -120,13 +120,7 @@ def _walk(root: str) -> Iterator[str | ReadError]:
 
 def _read_stdin(stdin: IO[bytes] | None, encoding: str | None) -> Document | ReadError:
     stream = stdin if stdin is not None else sys.stdin.buffer
-    try:
-        data = stream.read()
-        return _document(data, STDIN_NAME, encoding)
-    except ReadError as e:
-        return e
-    except OSError as e:
-        return ReadError(f"{STDIN_NAME}: {_reason(e)}")
+    return _decoded(stream.read, STDIN_NAME, encoding)
 
 
 def _read_path(path: str, encoding: str | None, walked: bool = False) -> Iterator[Document | ReadError]:
@@ -137,14 +131,21 @@ def _read_path(path: str, encoding: str | None, walked: bool = False) -> Iterato
     if path.lower().endswith(".jsonl"):
         yield from _read_jsonl(path)
         return
-    try:
+    def read() -> bytes:
         with open(path, "rb") as fh:
-            data = fh.read()
-        yield _document(data, path, encoding)
+            return fh.read()
+
+    yield _decoded(read, path, encoding)
+
+
+def _decoded(read: Callable[[], bytes], name: str, encoding: str | None) -> Document | ReadError:
+    """The document read by ``read``, or the one-line error saying why it can't be had."""
+    try:
+        return _document(read(), name, encoding)
     except ReadError as e:
-        yield e
+        return e
     except OSError as e:
-        yield ReadError(f"{path}: {_reason(e)}")
+        return ReadError(f"{name}: {_reason(e)}")
 
 
 def _not_a_file(path: str, walked: bool) -> str | None:
