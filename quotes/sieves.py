@@ -141,6 +141,9 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
     np = np_after(text, toks, first, hi) or (_name_ahead(ctx, first, limit, reach=4) if generic_ok else None)
     if np is None:
         return None
+    last_mark = q.content.text.rstrip()[-1:]
+    if last_mark == "," or (last_mark in "!?" and not toks[first].is_cap):  # not a new sentence
+        np = _split_trailing_verb(ctx, np)
     r = _skip_adverbs(ctx, ctx.tok_index(np.end), limit)
     if r < limit and toks[r].text == "," and not generic_ok:
         # an apposition: "X, the former chairman, said"
@@ -178,6 +181,29 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
     return None
 
 
+_PARTICLES = frozenset("back out in up on again".split())
+
+
+def _split_trailing_verb(ctx: DocContext, np: Span) -> Span:
+    """Behind “…,” / “…!”: a determiner phrase read past its verb ("the vice-presidential nominee
+    riffed" before "on …", "the audience screamed back"): hand the past-tense verb back, so
+    that it can be read as the cue."""
+    toks = ctx.toks
+    a, b = ctx.tok_index(np.start), ctx.tok_index(np.end)
+    if b - a < 3 or toks[a].lower not in ("the", "a", "an", "one", "another"):
+        return np
+    v = b - 1
+    while v > a + 1 and (toks[v].lower in _PARTICLES or toks[v].lower.endswith("ly")):
+        v -= 1  # "screamed back", "replied angrily"
+    verb = toks[v]
+    if verb.is_cap or v < a + 2 or not (verb.lower.endswith("ed") or verb.lower in _IRREGULAR_PAST) \
+            or not _generic_cue(verb):
+        return np
+    if b < len(toks) and toks[b].is_word and toks[b].lower not in _ADJUNCT_OPENERS:
+        return np  # "the embattled senator …": the -ed word is inside the phrase
+    return Span.of(ctx.text, np.start, toks[v - 1].end)
+
+
 def _name_ahead(ctx: DocContext, k: int, limit: int, reach: int = 7) -> Span | None:
     """After an inverted cue, a phrase that runs to a name within a few words:
     "said master of ceremonies Asab Al-Tabchi, a Syrian engineer" -> "master of ceremonies Asab Al-Tabchi"."""
@@ -213,6 +239,9 @@ def colon_intro(ctx: DocContext, qi: int) -> Decision | None:
     ks = ctx.outside_tokens(s, colon)
     if not ks:
         return None
+    put = _as_x_put_it(ctx, ks[-7:] + [ctx.tok_index(colon)], "colon_intro")
+    if put is not None:
+        return put
     for k in reversed(ks):
         if _cue_at(ctx, k):
             d = _subject_decision(ctx, ks, k, "colon_intro", 0.85)
@@ -237,6 +266,26 @@ def _before_tokens(ctx: DocContext, qi: int, last: int | None = None) -> list[in
     return ctx.outside_tokens(s, q.span.start, last=last)
 
 
+def _as_x_put_it(ctx: DocContext, window: list[int], sieve: str) -> Decision | None:
+    """"as X put it, “…”" / "As X, the No. 2 in the party, put it: “…”" (``window`` ends at the mark)."""
+    toks, text = ctx.toks, ctx.text
+    if len(window) < 3 or toks[window[-1]].text not in ",:" or toks[window[-2]].lower != "it" \
+            or toks[window[-3]].lower not in ("put", "puts"):
+        return None
+    k = window[-3]
+    s = ctx.sentence_of(toks[k].start)[0]
+    np = speaker_before(text, toks, k, s)
+    if np is None and k > 0 and toks[k - 1].text == ",":
+        # an apposition between the name and the verb: the name after "as"
+        for j in range(k - 2, max(ctx.tok_index(s), k - 20) - 1, -1):
+            if toks[j].lower == "as":
+                np = np_after(text, toks, j + 1, toks[k - 1].start)
+                break
+    if np is None:
+        return None
+    return Decision(sieve, np, Span.of(text, toks[k].start, toks[window[-2]].end), 0.85)
+
+
 def leading_cue(ctx: DocContext, qi: int) -> Decision | None:
     """X said: “…”  /  X said, “…”  /  X told Reuters: “…”  /  said X: “…”."""
     before = _before_tokens(ctx, qi, last=8)
@@ -245,13 +294,9 @@ def leading_cue(ctx: DocContext, qi: int) -> Decision | None:
     toks, text = ctx.toks, ctx.text
     # the last few tokens before the quote: [NP] CUE [object / adverbials] [,:] [that]
     window = before[-8:]
-    if len(window) >= 3 and toks[window[-1]].text == "," and toks[window[-2]].lower == "it" \
-            and toks[window[-3]].lower in ("put", "puts"):
-        # "as X put it, “…”"
-        k = window[-3]
-        np = speaker_before(text, toks, k, ctx.sentence_of(toks[k].start)[0])
-        if np is not None:
-            return Decision("leading_cue", np, Span.of(text, toks[k].start, toks[window[-2]].end), 0.85)
+    put = _as_x_put_it(ctx, window, "leading_cue")
+    if put is not None:
+        return put
     for k in reversed(window):
         if _cue_at(ctx, k) and toks[k].lower not in _WEAK_LEADING:
             between = text[toks[k].end:ctx.quotes[qi].span.start]
@@ -454,7 +499,7 @@ def continuation(ctx: DocContext, qi: int) -> Decision | None:
                        and ctx.sentence_of(ev.cue.start) != skip_sent]
         if intervening and not same_group:
             return None
-        conf = 0.8 if same_group else (0.7 if ppi == pi else 0.6)
+        conf = min(d.confidence, 0.8 if same_group else (0.7 if ppi == pi else 0.6))
         return Decision("continuation", d.mention, d.cue, conf, [f"continues quote at {prev.span.start}"],
                         inherited_from=pj)
     return None

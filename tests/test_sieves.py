@@ -73,6 +73,21 @@ CASES = [
      + N + "“My parents never could.”", "“I am", "Ana Ruiz", "name_line"),
     ("Ana Ruiz, 24, Phoenix" + N + "“I am voting for the first time.”" + N + "“My parents never could.”",
      "“My", "Ana Ruiz", "continuation"),
+    # a determiner phrase behind the quote, with a verb outside the cue list
+    ("“We will win,” Maria Lopez said." + N + "“Next question,” the vice-presidential nominee riffed on the "
+     "answer, drawing laughs.", "“Next", "vice-presidential nominee", "trailing_cue"),
+    ("“Who will pay for it?” Maria Lopez asked." + N + "“Lindmark!” the audience screamed back.", "“Lindmark",
+     "audience", "trailing_cue"),
+    # "as X put it"
+    ("Few senators would meet him. As Tomas Vrell, the No. 2 in the party, put it: “We will not move.”", "“We",
+     "Tomas Vrell", "colon_intro"),
+    ("But at the time, as prosecutor Agnes Pellow put it, “We could not hold him.”", "“We", "Agnes Pellow",
+     "leading_cue"),
+    # a speaker who spoke, then a quote-only paragraph
+    ("The plan is vague, since Maria Lopez spoke only in generalities during the interview." + N
+     + "“We have to do something.”", "“We", "Maria Lopez", "nearest_event"),
+    ("Agnes Pellow argued for the plan, to which Tomas Vrell interjected: “It will never pass.”", "“It",
+     "Tomas Vrell", "colon_intro"),
     # formerly known defects
     pytest.param("The Harbour Ministry issued a statement on Monday. “The port will stay open,” the statement "
                  "said.", "“The", "Harbour Ministry", "trailing_cue"),
@@ -93,6 +108,7 @@ def test_speaker_and_sieve(text, needle, speaker, sieve):
 
 
 @pytest.mark.parametrize("text,needle", [
+    ("The storm cleared on Monday. The film speaks volumes." + N + "“Nobody goes hungry in this town.”", "“Nobody"),
     ("The storm cleared on Monday." + N + "“Nobody goes hungry in this town.”", "“Nobody"),
     ("“Bread is the easy part; keeping the lights on was the hard part.”", "“Bread"),
     ("The storm cleared on the fourth day, and the first lorries reached Tarnby that afternoon." + N

@@ -95,6 +95,8 @@ _CUE_LEMMAS = {
     "grumble": "grumble grumbles grumbled grumbling",
     "scoff": "scoff scoffs scoffed",
     "recount": "recount recounts recounted recounting",
+    "interject": "interject interjects interjected interjecting",
+    "speak": "spoke",  # "speaks volumes", "speaking gigs" are no cues
     "offer": "offered",
     "read": "reads read",
 }
