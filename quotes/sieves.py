@@ -34,6 +34,7 @@ _WEAK_LEADING = frozenset("called calls calling describe described describes dub
 # Reporting verbs whose object is the one spoken to, never the speaker ("told her supporters").
 _OBJECT_CUES = frozenset("told tells tell asked asks ask warned warns urged urges".split())
 _PREPOSITIONS = frozenset("to for with from by at on of in into about against toward towards".split())
+_CLAUSE_LINKS = frozenset("and or but who which that while as when because since if than".split())
 
 
 class UnknownSieveError(ValueError):
@@ -324,7 +325,10 @@ def _subject_decision(ctx: DocContext, before: list[int], k: int, name: str, con
     np = speaker_before(text, toks, k, lo)
     if np is not None and toks[k].lower in _ING_CUES:
         a = ctx.tok_index(np.start)
-        if a > 0 and toks[a - 1].lower in _PREPOSITIONS and toks[a - 1].lower != "with":
+        if a > 0 and toks[a - 1].lower != "with" and (toks[a - 1].lower in _PREPOSITIONS or (
+                toks[a - 1].is_word and not toks[a - 1].is_cap and toks[a - 1].lower not in _CLAUSE_LINKS
+                and toks[a - 1].lower not in en.CUE_VERBS)):
+            # "issued a statement saying", "started the debate saying": the phrase is the verb's object
             # ("with Sen. John McCain calling it …": McCain is the one calling)
             np = None  # "a message to Maduro expressing": the phrase is an object, not the speaker
             subj = _clause_subject(ctx, s, toks[k].start)
@@ -348,7 +352,11 @@ def _subject_decision(ctx: DocContext, before: list[int], k: int, name: str, con
 _NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty "
                           "forty fifty hundred thousand million several many few".split())
 _NOT_VERB = frozenset("of and or but to in on at for with from by as than who which that whose "
-                      "de del van von al bin".split())
+                      "de del van von al bin before after during since until while when where whether if "
+                      "because though although".split())
+# Words that open a sentence without being its subject.
+_OPENERS = frozenset("even soon later earlier before after when while although though because since "
+                     "if as once until despite also still meanwhile however yet instead moreover".split())
 
 
 def _clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
@@ -375,6 +383,10 @@ def _find_clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
             continue  # "Appearing before supporters, Suu Kyi said …"
         if t.lower in _NUMBER_WORDS:
             continue  # "Eight years ago, he supported …"
+        nxt = toks[k0 + 1] if k0 + 1 < len(toks) else None
+        if t.lower in _OPENERS or (t.lower.endswith("ly") and nxt is not None and (
+                nxt.text == "," or nxt.lower in _OPENERS)):
+            continue  # "Even before Sanders spoke, his campaign sent …", "Shortly after …", not "Carly Fiorina"
         np = np_after(text, toks, k0, end, loose=False)
         if np is None:
             continue

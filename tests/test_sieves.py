@@ -88,6 +88,16 @@ CASES = [
      + "“We have to do something.”", "“We", "Maria Lopez", "nearest_event"),
     ("Agnes Pellow argued for the plan, to which Tomas Vrell interjected: “It will never pass.”", "“It",
      "Tomas Vrell", "colon_intro"),
+    # "issued a statement saying": the phrase is the verb's object, the speaker its subject
+    ("Earlier, the Harbour Ministry issued a statement saying the port was “open for business” again.",
+     "“open", "Harbour Ministry", "leading_cue"),
+    ("Maria Lopez started the debate saying the plan was “a betrayal of the voters” and sat down.", "“a betrayal",
+     "Maria Lopez", "leading_cue"),
+    # sentence openers that are not the subject
+    ("Shortly after the vote ended, Maria Lopez sent out a release saying the plan was “a betrayal of the "
+     "voters”.", "“a betrayal", "Maria Lopez", "leading_cue"),
+    ("Carly Vrell backed the plan on Wednesday, saying it was time for “a consistent conservative” in office.",
+     "“a consistent", "Carly Vrell", "leading_cue"),
     # formerly known defects
     pytest.param("The Harbour Ministry issued a statement on Monday. “The port will stay open,” the statement "
                  "said.", "“The", "Harbour Ministry", "trailing_cue"),
