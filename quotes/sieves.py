@@ -511,10 +511,36 @@ def continuation(ctx: DocContext, qi: int) -> Decision | None:
                        and ctx.sentence_of(ev.cue.start) != skip_sent]
         if intervening and not same_group:
             return None
+        if not same_group and _new_subject_between(ctx, prev.span.end, q.span.start, d.mention):
+            return None
         conf = min(d.confidence, 0.8 if same_group else (0.7 if ppi == pi else 0.6))
         return Decision("continuation", d.mention, d.cue, conf, [f"continues quote at {prev.span.start}"],
                         inherited_from=pj)
     return None
+
+
+def _new_subject_between(ctx: DocContext, start: int, end: int, speaker: Span) -> bool:
+    """Does a whole sentence between two quotes have a newly named person as its subject
+    ("Jane Roe, 45, a teacher from Ohio, is voting for him.")? Then the quote after it does
+    not simply continue the one before."""
+    i = ctx.sentence_index(start)
+    n = len(ctx.sentences)
+    spoken = {w.lower() for w in speaker.text.split()}
+    while i < n:
+        s, e = ctx.sentences[i]
+        i += 1
+        if e > end:
+            break
+        if s < start:
+            continue
+        subj = _clause_subject(ctx, s, e)
+        if subj is None:
+            continue
+        words = subj.text.split()
+        if len(words) >= 2 and all(w[:1].isupper() for w in words) and not spoken & {w.lower() for w in words} \
+                and not any(w.lower() in NOT_NAMES or w.lower() in en.TITLES for w in words):
+            return True
+    return False
 
 
 def sentence_subject(ctx: DocContext, qi: int) -> Decision | None:
@@ -589,7 +615,20 @@ def previous_subject(ctx: DocContext, qi: int) -> Decision | None:
     q = ctx.quotes[qi]
     pi = ctx.paragraph_index(q.span.start)
     para = ctx.paragraphs[pi]
-    if _skip_space_back(ctx.text, q.span.start, para.start) > para.start or pi == 0:
+    j = _skip_space_back(ctx.text, q.span.start, para.start)
+    if j > para.start:
+        # mid-paragraph: only a quote opening a sentence after a plain sentence of its own
+        if ctx.text[j - 1] not in ".!?" or ctx.sentence_index(j - 1) == ctx.sentence_index(q.span.start):
+            return None
+        s, e = ctx.sentence_of(j - 1)
+        if s < para.start or any(o.span.start >= s and o.span.start < e for o in ctx.quotes) \
+                or ctx.events_between(s, j):
+            return None  # a sentence with a quote or a speech event of its own: not a plain introduction
+        subj = _clause_subject(ctx, s, j)
+        if subj is None or len(subj.text.split()) < 2 or not subj.text[:1].isupper():
+            return None
+        return Decision("previous_subject", subj, None, 0.45, ["subject of the sentence before the quote"])
+    if pi == 0:
         return None
     prev = ctx.paragraphs[pi - 1]
     if prev.text.rstrip()[-1:] in "”\"":

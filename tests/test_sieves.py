@@ -98,6 +98,11 @@ CASES = [
      "voters”.", "“a betrayal", "Maria Lopez", "leading_cue"),
     ("Carly Vrell backed the plan on Wednesday, saying it was time for “a consistent conservative” in office.",
      "“a consistent", "Carly Vrell", "leading_cue"),
+    # a newly named person between two quotes: the second does not continue the first
+    ("“We will win,” Tomas Vrell said." + N + "Agnes Pellow, 45, a teacher from Brenford, is voting for him. "
+     "“He listens to us.”", "“He", "Agnes Pellow", "previous_subject"),
+    ("“We will win,” Tomas Vrell said." + N + "The crowd cheered. “We will govern, too.”", "“We will govern",
+     "Tomas Vrell", "continuation"),
     # formerly known defects
     pytest.param("The Harbour Ministry issued a statement on Monday. “The port will stay open,” the statement "
                  "said.", "“The", "Harbour Ministry", "trailing_cue"),
