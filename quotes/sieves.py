@@ -349,13 +349,14 @@ def _subject_decision(ctx: DocContext, before: list[int], k: int, name: str, con
     return None
 
 
-_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve twenty thirty "
-                          "forty fifty hundred thousand million several many few".split())
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                          "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+                          "eighty ninety hundred thousand million several many few".split())
 _NOT_VERB = frozenset("of and or but to in on at for with from by as than who which that whose "
                       "de del van von al bin before after during since until while when where whether if "
                       "because though although".split())
 # Words that open a sentence without being its subject.
-_OPENERS = frozenset("even soon later earlier before after when while although though because since "
+_OPENERS = frozenset("given even soon later earlier before after when while although though because since "
                      "if as once until despite also still meanwhile however yet instead moreover".split())
 
 
@@ -387,6 +388,9 @@ def _find_clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
         if t.lower in _OPENERS or (t.lower.endswith("ly") and nxt is not None and (
                 nxt.text == "," or nxt.lower in _OPENERS)):
             continue  # "Even before Sanders spoke, his campaign sent …", "Shortly after …", not "Carly Fiorina"
+        if nxt is not None and ((t.lower in en.MONTHS and nxt.text[:1].isdigit())
+                                or (t.is_cap and t.lower.endswith("ed") and nxt.lower == "by")):
+            continue  # a dateline "July 25 (UPI) — …", "Led by the speaker, the rally …"
         np = np_after(text, toks, k0, end, loose=False)
         if np is None:
             continue

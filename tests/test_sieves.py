@@ -103,6 +103,11 @@ CASES = [
      "“He listens to us.”", "“He", "Agnes Pellow", "previous_subject"),
     ("“We will win,” Tomas Vrell said." + N + "The crowd cheered. “We will govern, too.”", "“We will govern",
      "Tomas Vrell", "continuation"),
+    # datelines and openers are not subjects
+    ("BRENFORD, July 25 (UPI) — The Harbour Ministry released a statement on Monday, offering “full and lasting support” "
+     "to the strikers.", "“full", "Harbour Ministry", "sentence_subject"),
+    ("Thirteen years earlier, Maria Lopez had voted for the plan from “a sense of duty” alone.", "“a sense",
+     "Maria Lopez", "sentence_subject"),
     # formerly known defects
     pytest.param("The Harbour Ministry issued a statement on Monday. “The port will stay open,” the statement "
                  "said.", "“The", "Harbour Ministry", "trailing_cue"),

@@ -121,6 +121,12 @@ UTTERANCE_NOUNS: frozenset[str] = frozenset(
     "commentary article ad advertisement video".split()
 )
 
+# Month names: a capitalised month is a date, never a speaker ("July 25 (UPI) — …").
+MONTHS: frozenset[str] = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
 # Words that may open the "according to" style outlet/speaker phrase.
 ACCORDING = ("according to",)
 
