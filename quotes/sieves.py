@@ -365,6 +365,40 @@ def _clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
     return ctx.clause_subject_cached((start, end), lambda: _find_clause_subject(ctx, start, end))
 
 
+_SUBJECT_DETS = frozenset("the a an his her its their our this".split())
+_FINITE = frozenset("is was are were has had have will would can could may might must should does did "
+                    "says said began made took gave came got saw knew thought found kept left held brought "
+                    "felt sent ran won lost met paid went wrote told spoke".split())
+
+
+def _named(span: Span) -> bool:
+    """Does the phrase hold a name ("Maria Lopez", "the Harbour Ministry"), not just a
+    capitalised determiner ("The storm")?"""
+    words = span.text.split()
+    if words and words[0].lower() in _SUBJECT_DETS:
+        words = words[1:]
+    return any(w[:1].isupper() for w in words)
+
+
+def _common_noun_subject(ctx: DocContext, k0: int, end: int) -> Span | None:
+    """A short determiner phrase of common nouns right before a finite verb: "The lawsuit
+    contends", "The billionaire businessman began", "Her economic plan promises"."""
+    toks = ctx.toks
+    if toks[k0].lower not in _SUBJECT_DETS:
+        return None
+    k = k0 + 1
+    while k < len(toks) and k - k0 <= 4 and toks[k].is_word and not toks[k].is_cap \
+            and toks[k].lower not in _FINITE and toks[k].lower not in _NOT_VERB and toks[k].lower not in en.CUE_VERBS \
+            and not toks[k].lower.endswith("ed"):
+        k += 1
+    if k == k0 + 1 or k >= len(toks) or toks[k].start >= end:
+        return None
+    verb = toks[k].lower
+    if not (verb in _FINITE or verb in en.CUE_VERBS or verb.endswith("ed")):
+        return None
+    return Span.of(ctx.text, toks[k0].start, toks[k - 1].end)
+
+
 def _find_clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
     """The subject of a sentence: the first noun phrase, at the sentence start or after a comma,
     that a verb follows ("In early 2018, the party sent …", "Here in Columbia, Sanders stepped …")."""
@@ -392,6 +426,8 @@ def _find_clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
                                 or (t.is_cap and t.lower.endswith("ed") and nxt.lower == "by")):
             continue  # a dateline "July 25 (UPI) — …", "Led by the speaker, the rally …"
         np = np_after(text, toks, k0, end, loose=False)
+        if np is None:
+            np = _common_noun_subject(ctx, k0, end)
         if np is None:
             continue
         if fallback is None and k0 == starts[0]:
@@ -629,7 +665,7 @@ def previous_subject(ctx: DocContext, qi: int) -> Decision | None:
                 or ctx.events_between(s, j):
             return None  # a sentence with a quote or a speech event of its own: not a plain introduction
         subj = _clause_subject(ctx, s, j)
-        if subj is None or len(subj.text.split()) < 2 or not subj.text[:1].isupper():
+        if subj is None or len(subj.text.split()) < 2 or not _named(subj):
             return None
         return Decision("previous_subject", subj, None, 0.45, ["subject of the sentence before the quote"])
     if pi == 0:
@@ -639,7 +675,7 @@ def previous_subject(ctx: DocContext, qi: int) -> Decision | None:
         return None  # a quote before: continuation's business
     s, _ = ctx.sentence_of(max(prev.start, prev.end - 1))
     subj = _clause_subject(ctx, s, prev.end)
-    if subj is None or not (subj.text[:1].isupper() or subj.text.lower() in en.PRONOUNS):
+    if subj is None or not (_named(subj) or subj.text.lower() in en.PRONOUNS):
         return None
     return Decision("previous_subject", subj, None, 0.45, ["subject of the sentence before the quote"])
 

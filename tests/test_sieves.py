@@ -108,6 +108,11 @@ CASES = [
      "to the strikers.", "“full", "Harbour Ministry", "sentence_subject"),
     ("Thirteen years earlier, Maria Lopez had voted for the plan from “a sense of duty” alone.", "“a sense",
      "Maria Lopez", "sentence_subject"),
+    # a common-noun subject: documents and groups speak too
+    ("The lawsuit contends that the ministry was “grossly negligent in its duty of care” in the matter.", "“grossly",
+     "lawsuit", "leading_cue"),
+    ("The billionaire businessman began by talking about the port, saying the harbour is now “a disgrace”.",
+     "“a disgrace", "billionaire businessman", "leading_cue"),
     # formerly known defects
     pytest.param("The Harbour Ministry issued a statement on Monday. “The port will stay open,” the statement "
                  "said.", "“The", "Harbour Ministry", "trailing_cue"),
