@@ -132,3 +132,44 @@ attributions = Table(
     Index(None, "speaker_id"),
     Index(None, "outlet_id"),
 )
+
+# ---- revision 0005: the evidence speaker resolution is a function of (issue #4), and the
+# word index of speaker keys that `list --speaker` looks names up in (issue #6).
+
+speaker_names = Table(  # every spelling (and type) a quote gave a speaker
+    "speaker_names",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", Text, nullable=False),  # fold_key(name)
+    Column("name", Text, nullable=False),
+    Column("type", String(32), nullable=False),
+    UniqueConstraint("key", "name", "type"),
+)
+
+quote_names = Table(  # the spelling the extractor gave each quote's speaker
+    "quote_names",
+    metadata,
+    Column("quote_id", Integer, ForeignKey("quotes.id", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    Column("name_id", Integer, ForeignKey("speaker_names.id"), nullable=False),
+    Index(None, "name_id"),
+)
+
+speaker_tokens = Table(  # the words of every multi-word alias key
+    "speaker_tokens",
+    metadata,
+    Column("token", Text, primary_key=True),
+    Column("alias_key", Text, primary_key=True),
+)
+
+speaker_mention_keys = Table(  # one-word keys of name-like mentions ("Smith", "Maduro")
+    "speaker_mention_keys",
+    metadata,
+    Column("key", Text, primary_key=True),
+)
+
+speaker_pins = Table(  # alias keys put where they are by `speakers merge`: never re-resolved
+    "speaker_pins",
+    metadata,
+    Column("key", Text, primary_key=True),
+)

@@ -5,6 +5,20 @@ a bare path means SQLite, anything with ``://`` is a SQLAlchemy URL, and
 ``None`` means ``$QUOTES_DB`` or ``./quotes.db``. SQLite connections use WAL,
 a 30 s busy timeout (``$QUOTES_BUSY_TIMEOUT`` seconds) and enforced foreign keys; writes take the lock up front
 (``BEGIN IMMEDIATE``) so concurrent extractors queue instead of deadlocking.
+
+Writes go through one connection per store, kept open; what the writer has looked up
+(speakers, aliases, outlets, next ids) is cached across transactions only while SQLite's
+``PRAGMA data_version`` shows that no other connection has committed in between (on
+other databases, for one transaction).
+
+Canonical speakers are a function of what has been stored, not of the order it arrived in
+(issue #4; :class:`_Writer`): every multi-word name key ("nicolas maduro") is a speaker;
+a one-word key ("maduro", from a name or a name-like mention) belongs to the one full-name
+speaker one of whose words it is, or, when there is none or several ("kim" for Kim Jong-un
+and Kim Yong-nam), is a speaker of its own if some quote was given that name, else no
+one's alias. A speaker is called by the most frequent spelling of its key (ties: the
+smallest string), and typed by its most frequent known type. ``speakers merge`` pins the
+merged keys where it put them.
 """
 from __future__ import annotations
 
@@ -13,6 +27,7 @@ import itertools
 import json
 import logging
 import os
+import sqlite3
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -21,15 +36,15 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, bindparam, create_engine, event, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, text, update
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
 from . import queries
 from .errors import StoreError
-from .keys import fold_key, is_name
-from .schema import attributions, documents, outlets, quotes, speaker_aliases, speaker_mentions, speakers
+from .keys import fold_key, is_name, key_words, surname_like
+from .schema import (attributions, documents, outlets, quote_names, quotes, speaker_aliases, speaker_mentions,
+                     speaker_mention_keys, speaker_names, speaker_pins, speaker_tokens, speakers)
 from .types import Document, Outlet, Quote, Span, Speaker
 
 log = logging.getLogger(__name__)
@@ -81,7 +96,10 @@ def _lock_writes_up_front(engine: Engine) -> None:
 def make_engine(url: URL, foreign_keys: bool = True) -> Engine:
     """An Engine; for SQLite with the pragmas above and explicit BEGINs."""
     is_sqlite = url.get_backend_name() == "sqlite"
-    engine = create_engine(url, poolclass=NullPool if is_sqlite else None)
+    # SQLAlchemy's default pools: for a SQLite file a QueuePool, so a store opens its connection
+    # (and runs the PRAGMAs below) once, not once per statement; no connection is ever used in
+    # a forked child (`--workers` children only extract; the parent alone writes).
+    engine = create_engine(url)
     if url.get_backend_name() == "postgresql":
         _lock_writes_up_front(engine)
     if not is_sqlite:
@@ -97,6 +115,7 @@ def make_engine(url: URL, foreign_keys: bool = True) -> Engine:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")  # WAL: safe from crashes, no fsync per commit
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        cursor.execute("PRAGMA cache_size = -65536")  # up to 64 MB of pages, allocated as used
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -119,6 +138,11 @@ class Store:
         with self._errors():
             self.engine = make_engine(self.url)
         self._ready = False
+        self._wconn: Connection | None = None  # the connection writes go through
+        self._writer = _Writer()
+        self._evidence: bool | None = None  # the schema has revision 0005's tables
+        self._last_ids: tuple[int, list[int]] | None = None  # the quote ids of the last add()
+        self._found: dict[tuple[str, str], int | None] = {}  # find_document's recent answers
 
     # ------------------------------------------------------------ plumbing
 
@@ -127,17 +151,44 @@ class Store:
         """Turn driver errors into a one-line StoreError naming the database."""
         try:
             yield
-        except SQLAlchemyError as e:
+        except (SQLAlchemyError, sqlite3.Error) as e:  # sqlite3: the writer's direct statements
             reason = " ".join(str(getattr(e, "orig", None) or e).split())
             raise StoreError(f"{self.name}: {reason}") from e
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
+        """One write transaction on the store's write connection. On any failure the
+        transaction rolls back, the writer's caches are dropped and the connection is
+        closed (the next write opens a fresh one)."""
         self._ensure()
-        with self._errors(), self.engine.connect() as conn:
-            conn.execution_options(quotes_write=True)
-            with conn.begin():
-                yield conn
+        with self._errors():
+            if self._wconn is None:
+                self._wconn = self.engine.connect().execution_options(quotes_write=True)
+            conn = self._wconn
+            try:
+                with conn.begin():
+                    self._writer.begin(conn)
+                    yield conn
+            except BaseException:
+                self._writer.reset()
+                self._wconn = None
+                try:
+                    conn.close()
+                except (SQLAlchemyError, sqlite3.Error):  # pragma: no cover - a broken connection
+                    conn.invalidate()
+                raise
+
+    def _has_evidence(self, conn: Connection) -> bool:
+        """Whether the schema has revision 0005's speaker tables (a store kept at an older
+        revision is written the old way: first spelling and first claim win)."""
+        if self._evidence is None:
+            from sqlalchemy import inspect as _inspect
+
+            self._evidence = _inspect(conn).has_table("speaker_names")
+            self._writer.defer_search = conn.dialect.name == "sqlite" and conn.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'quote_search_ai' "
+                "AND sql LIKE '%quote_search_deferred%'").scalar() > 0
+        return self._evidence
 
     def _rows(self, stmt: Any) -> Iterator[Any]:
         """Stream the rows of a SELECT; the connection closes when exhausted."""
@@ -145,16 +196,17 @@ class Store:
         with self._errors(), self.engine.connect() as conn:
             yield from conn.execution_options(yield_per=500).execute(stmt)
 
-    def _first(self, stmt: Any) -> Any:
+    def _first(self, stmt: Any, params: dict[str, Any] | None = None) -> Any:
         """The first row of a SELECT, or None."""
         self._ensure()
         with self._errors(), self.engine.connect() as conn:
-            return conn.execute(stmt).first()
+            return conn.execute(stmt, params).first()
 
     def close(self) -> None:
-        keeper, self._keeper = getattr(self, "_keeper", None), None
-        if keeper is not None:
-            keeper.close()
+        conn, self._wconn = self._wconn, None
+        if conn is not None:
+            conn.close()
+        self._writer.reset()
         self.engine.dispose()
 
     # ---------------------------------------------------------- migrations
@@ -205,12 +257,17 @@ class Store:
         log.info("upgrading %s to %s", self.name, revision)
         self._migrate("upgrade", revision)
         self._ready = False
+        self._evidence = None
+        self._writer.reset()
 
     def downgrade(self, revision: str) -> None:
+        self._found.clear()
         self._check_known()
         log.info("downgrading %s to %s", self.name, revision)
         self._migrate("downgrade", revision)
         self._ready = False
+        self._evidence = None
+        self._writer.reset()
 
     def _check_known(self) -> None:
         current = self.current()
@@ -233,23 +290,26 @@ class Store:
         if self.current() != self.head():
             self.upgrade("head")
         self._ready = True
-        self._keep_open()
-
-    def _keep_open(self) -> None:
-        """Hold one idle SQLite connection while the store is in use: closing the last
-        connection to a WAL database checkpoints it (an fsync, ~25 ms), which would
-        otherwise happen after every per-document transaction."""
-        if getattr(self, "_keeper", None) is None and self.url.get_backend_name() == "sqlite" \
-                and self.url.database not in (None, "", ":memory:"):
-            with self._errors():
-                self._keeper = self.engine.raw_connection()
 
     # --------------------------------------------------------------- writes
 
     def find_document(self, document: Document) -> int | None:
-        """The id of a stored document with the same path and sha256."""
-        row = self._first(queries.document_by_path(document.source, document.sha256))
-        return None if row is None else int(row.id)
+        """The id of a stored document with the same path and sha256.
+
+        Answers are remembered for the last 1,024 documents asked about (``extract
+        --workers`` asks twice per document): an id stays right (documents are never
+        deleted); a "not stored" may have become stale if another process stored it
+        meanwhile, which costs an extraction, not a duplicate (:meth:`add` checks again in its
+        transaction and returns ``added`` False)."""
+        where = (document.source, document.sha256)
+        if where in self._found:
+            return self._found[where]
+        row = self._first(_DOCUMENT_BY_PATH, {"p": where[0], "h": where[1]})
+        found = None if row is None else int(row[0])
+        if len(self._found) >= 1024:
+            self._found.pop(next(iter(self._found)))
+        self._found[where] = found
+        return found
 
     def add(self, document: Document, found: Sequence[Quote], engine: str) -> tuple[int, bool]:
         """Store a document and its quotes in one transaction.
@@ -257,20 +317,7 @@ class Store:
         Returns ``(document_id, added)``; ``added`` is False (and nothing is
         written) when the same path and sha256 are already stored.
         """
-        for quote in found:
-            _check_quote(document, quote)
-        with self._write() as conn:
-            existing = conn.execute(
-                queries.document_by_path(document.source, document.sha256)
-            ).scalar()
-            if existing is not None:
-                return int(existing), False
-            doc_id = conn.execute(
-                insert(documents).values(**_document_row(document, engine))
-            ).inserted_primary_key[0]
-            _Writer(conn).insert_quotes(doc_id, found)
-        log.info("stored %s: %d quotes", document.source, len(found))
-        return int(doc_id), True
+        return self.add_many([(document, found)], engine)[0]
 
     def add_many(self, items: Iterable[tuple[Document, Sequence[Quote]]],
                  engine: str) -> list[tuple[int, bool]]:
@@ -283,42 +330,96 @@ class Store:
             for quote in found:
                 _check_quote(document, quote)
         out: list[tuple[int, bool]] = []
+        ids: list[int] = []
         with self._write() as conn:
-            writer = _Writer(conn)
-            writer.prime([q for _, found in items for q in found])
+            legacy = not self._has_evidence(conn)
+            todo: list[tuple[int, Document, Sequence[Quote]]] = []
+            stored = self._stored(conn, items)
+            pending: dict[tuple[str, str], int] = {}  # new in this batch: index among `fresh`
+            fresh: list[Document] = []
+            marks: list[tuple[str, int]] = []
             for document, found in items:
-                existing = conn.execute(
-                    queries.document_by_path(document.source, document.sha256)
-                ).scalar()
-                if existing is not None:
-                    out.append((int(existing), False))
-                    continue
-                doc_id = conn.execute(
-                    insert(documents).values(**_document_row(document, engine))
-                ).inserted_primary_key[0]
-                writer.insert_quotes(doc_id, found)
-                out.append((int(doc_id), True))
-        log.info("stored %d documents in one transaction", len(items))
+                where = (document.source, document.sha256)
+                if where in stored:
+                    marks.append(("stored", stored[where]))
+                elif where in pending:  # the same document twice in one batch: stored once
+                    marks.append(("again", pending[where]))
+                else:
+                    pending[where] = len(fresh)
+                    marks.append(("new", len(fresh)))
+                    todo.append((len(fresh), document, found))
+                    fresh.append(document)
+            new_ids = self._insert_documents(conn, fresh, engine, legacy) if fresh else []
+            out = [(i, False) if how == "stored" else (new_ids[i], how == "new") for how, i in marks]
+            todo = [(new_ids[i], d, f) for i, d, f in todo]
+            if legacy:
+                ids = [_insert_quote(conn, doc_id, q) for doc_id, _, found in todo for q in found]
+            else:
+                ids = self._writer.insert(todo)
+        if len(todo) == 1:
+            self._last_ids = (todo[0][0], ids)
+        for (document, _), (doc_id, _) in zip(items, out):
+            if (document.source, document.sha256) in self._found:
+                self._found[(document.source, document.sha256)] = doc_id
+        if len(items) == 1:
+            log.info("stored %s: %d quotes", items[0][0].source, len(items[0][1]))
+        else:
+            log.info("stored %d documents in one transaction", len(items))
         return out
 
+    @staticmethod
+    def _stored(conn: Connection, items: Sequence[tuple[Document, Sequence[Quote]]]) -> dict[tuple[str, str], int]:
+        """{(path, sha256): id} of the items' documents already stored."""
+        pairs = sorted({(d.source, d.sha256) for d, _ in items})
+        out: dict[tuple[str, str], int] = {}
+        for chunk in _chunks(pairs, 200):
+            if len(chunk) == 1 and conn.dialect.name == "sqlite":
+                row = conn.connection.driver_connection.execute(
+                    "SELECT id FROM documents WHERE path = ? AND sha256 = ?", chunk[0]).fetchone()
+                if row is not None:
+                    out[chunk[0]] = int(row[0])
+                continue
+            if len(chunk) == 1:
+                found = conn.execute(_DOCUMENT_BY_PATH, {"p": chunk[0][0], "h": chunk[0][1]}).scalar()
+                if found is not None:
+                    out[chunk[0]] = int(found)
+                continue
+            rows = conn.execute(select(documents.c.path, documents.c.sha256, documents.c.id)
+                                .where(documents.c.path.in_(sorted({p for p, _ in chunk}))))
+            want = set(chunk)
+            out.update({(p, h): int(i) for p, h, i in rows if (p, h) in want})
+        return out
+
+    def _insert_documents(self, conn: Connection, docs: list[Document], engine: str, legacy: bool) -> list[int]:
+        """Insert new documents; their ids, in order."""
+        if legacy or conn.dialect.name != "sqlite":  # an old schema may lack a column: one by one
+            return [int(conn.execute(insert(documents).values(**_document_row(d, engine))).inserted_primary_key[0])
+                    for d in docs]
+        now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+        raw = conn.connection.driver_connection
+        first = (raw.execute("SELECT max(id) FROM documents").fetchone()[0] or 0) + 1
+        raw.executemany(
+            "INSERT INTO documents (id, path, url, external_id, sha256, title, publisher, date, author, text, "
+            "engine, extracted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(first + i, d.source, d.url, d.external_id, d.sha256, d.title, d.publisher, d.date, d.author,
+              d.text, engine, now) for i, d in enumerate(docs)])
+        return list(range(first, first + len(docs)))
+
     def merge_speakers(self, keep: str | int, other: str | int) -> dict[str, Any]:
-        """Move OTHER's aliases, mentions and attributions to KEEP; delete OTHER."""
+        """Move OTHER's aliases, mentions and attributions to KEEP; delete OTHER. OTHER's
+        alias keys are pinned to KEEP: later documents never move them elsewhere."""
         with self._write() as conn:
             keep_row = _one_speaker(conn, keep)
             other_row = _one_speaker(conn, other)
             if keep_row.id == other_row.id:
                 raise StoreError(f"{keep} and {other} are already the same speaker")
-            _add_alias(conn, other_row.id, other_row.key)
-            for table in (speaker_aliases, speaker_mentions):
-                conn.execute(
-                    update(table).where(table.c.speaker_id == other_row.id).values(speaker_id=keep_row.id)
-                )
-            moved = conn.execute(
-                update(attributions)
-                .where(attributions.c.speaker_id == other_row.id)
-                .values(speaker_id=keep_row.id)
-            ).rowcount
-            conn.execute(speakers.delete().where(speakers.c.id == other_row.id))
+            moved = conn.execute(select(func.count(attributions.c.id))
+                                 .where(attributions.c.speaker_id == other_row.id)).scalar()
+            if not self._has_evidence(conn):
+                _add_alias(conn, other_row.id, other_row.key)
+                _fold(conn, other_row.id, keep_row.id)
+            else:
+                self._writer.merge(other_row, keep_row)
         return {"id": keep_row.id, "name": keep_row.name, "merged": other_row.name, "quotes": moved}
 
     # ---------------------------------------------------------------- reads
@@ -332,12 +433,38 @@ class Store:
         ids: Iterable[int] | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Stored quotes (extract JSON objects), in id order, streamed."""
-        stmt = queries.filter_quotes(queries.quote_select(), speaker, outlet, document, kind, ids)
+        speaker_ids = None
+        if speaker is not None:
+            speaker_ids = self.speaker_ids(speaker)
+            if not speaker_ids:
+                return
+        stmt = queries.filter_quotes(queries.quote_select(), None, outlet, document, kind, ids,
+                                     speaker_ids=speaker_ids)
         for row in self._rows(stmt):
             yield queries.quote_dict(row)
 
+    def speaker_ids(self, query: str) -> list[int]:
+        """The speakers a ``--speaker`` query names: what the indexes find (exact key or alias,
+        every word in one of a speaker's keys), else what a scan of names and aliases finds."""
+        self._ensure()
+        if self._evidence is None:
+            with self._errors(), self.engine.connect() as conn:
+                self._has_evidence(conn)
+        found: set[int] = set()
+        indexed = queries.speaker_ids_indexed_text(query)
+        if indexed is None:
+            return []
+        if self._evidence:  # revision 0005's word index (a store kept at an older one: scan)
+            with self._errors(), self.engine.connect() as conn:
+                found = {int(r[0]) for r in conn.execute(*indexed)}
+        if not found:
+            found = {int(r[0]) for r in self._rows(queries.speaker_ids_scanned(query))}
+        return sorted(found)
+
     def quote_ids(self, document_id: int) -> list[int]:
         """Ids of a document's quotes in the order they were stored."""
+        if self._last_ids is not None and self._last_ids[0] == document_id:
+            return list(self._last_ids[1])  # just written by add(): no query
         stmt = select(quotes.c.id).where(quotes.c.document_id == document_id).order_by(quotes.c.id)
         return [row.id for row in self._rows(stmt)]
 
@@ -407,12 +534,6 @@ def _check_quote(document: Document, quote: Quote) -> None:
         _check_span(document, quote.outlet.mention, "outlet")
 
 
-_ALIAS_OF = select(speaker_aliases.c.speaker_id).where(speaker_aliases.c.alias_key == bindparam("k"))
-_SPEAKER_OF = select(speakers.c.id).where(speakers.c.key == bindparam("k"))
-_SET_TYPE = (update(speakers).where(speakers.c.id == bindparam("i"), speakers.c.type == "unknown")
-             .values(type=bindparam("t")))
-
-
 def _document_row(document: Document, engine: str) -> dict[str, Any]:
     """The documents row of one document. Columns left empty are left out of the INSERT, so a
     store whose schema predates an optional column (an old revision) still takes the row."""
@@ -423,139 +544,432 @@ def _document_row(document: Document, engine: str) -> dict[str, Any]:
     return {k: v for k, v in row.items() if v is not None}
 
 
-class _Writer:
-    """Inserts quotes in bulk within one transaction: speaker, alias and outlet lookups are
-    cached (the cache mirrors what this transaction has read and written, so the rows are
-    those :func:`_insert_quote` would write one statement at a time), and quotes, mentions
-    and attributions go in as multi-row INSERTs."""
+_DOCUMENT_BY_PATH = text("SELECT id FROM documents WHERE path = :p AND sha256 = :h")
 
-    def __init__(self, conn: Connection):
-        self.conn = conn
-        self.alias: dict[str, int | None] = {}  # alias_key -> speaker id (None: not taken)
-        self.key: dict[str, int | None] = {}  # speakers.key -> id (None: no such speaker)
-        self.typed: set[int] = set()  # speakers whose type is known not to be "unknown"
+
+def _chunks(values: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+_COLUMNS = {
+    "quotes": ("document_id", "start", "end", "content_start", "content_end", "text", "kind", "closed"),
+    "speaker_mentions": ("document_id", "speaker_id", "start", "end", "text", "role", "affiliation"),
+    "attributions": ("quote_id", "speaker_id", "mention_id", "outlet_id", "outlet_start", "outlet_end",
+                     "outlet_text", "cue_start", "cue_end", "cue_text", "sieve", "confidence", "explanation"),
+    "quote_names": ("quote_id", "name_id"),
+    "speaker_names": ("key", "name", "type"),
+    "speakers": ("name", "key", "type"),
+    "speaker_aliases": ("speaker_id", "alias_key"),
+    "speaker_tokens": ("token", "alias_key"),
+    "speaker_mention_keys": ("key",),
+    "speaker_pins": ("key",),
+}
+_TABLES = {t.name: t for t in (quotes, speaker_mentions, attributions, quote_names, speaker_names, speakers,
+                               speaker_aliases, speaker_tokens, speaker_mention_keys, speaker_pins)}
+_WITH_ID = {"quotes", "speaker_mentions", "attributions", "speaker_names", "speakers", "speaker_aliases"}
+
+
+class _Writer:
+    """Writes quotes in bulk and resolves their speakers, inside the store's write transactions.
+
+    Caches mirror the database (every write goes through them too). On SQLite they are kept
+    across transactions while ``PRAGMA data_version`` is unchanged, i.e. while no other
+    connection has committed; otherwise, and on any failure, they are dropped.
+
+    Resolution (see the module docstring) is maintained incrementally: a new multi-word name
+    key is a new speaker, and every one-word key among its words that has been seen is
+    re-settled (it may now join it, or, ambiguous, leave the one it had joined); a new one-word
+    key is settled once. Moving a one-word key's quotes uses ``quote_names``.
+    """
+
+    def __init__(self) -> None:
+        self.version: int | None = None
+        self.defer_search = False  # index quotes in one statement per batch (revision 0005's trigger)
+        self.reset()
+
+    def reset(self) -> None:
+        self.version = None
+        self.alias: dict[str, int | None] = {}  # alias key -> speaker id (None: no alias row)
+        self.root: dict[int, str] = {}  # speaker id -> speakers.key
+        self.canon: dict[int, tuple[str, str]] = {}  # speaker id -> stored (name, type)
+        # key -> {(name, type): [id, quotes]}; quotes None: not counted (needed, and counted from
+        # quote_names, only once a key has several spellings)
+        self.spell: dict[str, dict[tuple[str, str], list[Any]]] = {}
+        self.mentioned: set[str] = set()  # in speaker_mention_keys
+        self.pinned: set[str] = set()  # in speaker_pins
+        self.primed: set[str] = set()  # keys whose alias/spellings/mention/pin state is cached
         self.outlet: dict[str, int] = {}
         self.next_id: dict[str, int] = {}
 
-    def insert_quotes(self, doc_id: int, found: Sequence[Quote]) -> list[int]:
-        if not found:
-            return []
-        conn = self.conn
-        quote_ids = self._insert_many(quotes, [
-            dict(document_id=doc_id, start=q.span.start, end=q.span.end,
-                 content_start=q.content.start, content_end=q.content.end,
-                 text=q.content.text, kind=q.kind, closed=q.closed) for q in found])
-        speaker_ids: list[int | None] = []
-        mention_rows: list[dict[str, Any]] = []
-        mention_of: list[int | None] = []  # index into mention_rows
-        outlet_ids: list[int | None] = []
-        for q in found:
-            sid = self.speaker_id(q.speaker) if q.speaker is not None else None
-            speaker_ids.append(sid)
-            if sid is not None and q.speaker.mention is not None:
-                m = q.speaker.mention
-                mention_of.append(len(mention_rows))
-                mention_rows.append(dict(document_id=doc_id, speaker_id=sid, start=m.start, end=m.end,
-                                         text=m.text, role=q.speaker.role,
-                                         affiliation=q.speaker.affiliation))
-                if is_name(m.text):
-                    self.add_alias(sid, fold_key(m.text))
-            else:
-                mention_of.append(None)
-            outlet_ids.append(self.outlet_id(q.outlet))
-        mention_ids = self._insert_many(speaker_mentions, mention_rows) if mention_rows else []
-        rows = []
-        for q, qid, sid, mi, oid in zip(found, quote_ids, speaker_ids, mention_of, outlet_ids):
-            om = q.outlet.mention if q.outlet else None
-            cue = q.cue
-            rows.append(dict(
-                quote_id=qid, speaker_id=sid, mention_id=mention_ids[mi] if mi is not None else None,
-                outlet_id=oid, outlet_start=om.start if om else None, outlet_end=om.end if om else None,
-                outlet_text=om.text if om else None,
-                cue_start=cue.start if cue else None, cue_end=cue.end if cue else None,
-                cue_text=cue.text if cue else None,
-                sieve=q.sieve, confidence=float(q.confidence or 0.0),
-                explanation=json.dumps(list(q.explanation), ensure_ascii=False),
-            ))
-        conn.execute(insert(attributions), rows)
-        return quote_ids
+    def begin(self, conn: Connection) -> None:
+        self.conn = conn
+        self.sqlite = conn.dialect.name == "sqlite"
+        if not self.sqlite:
+            self.reset()
+            return
+        # statements of the hot path go straight to the driver (same connection, same
+        # transaction): SQLAlchemy's per-statement work was most of a small document's cost
+        self.raw = conn.connection.driver_connection
+        version = self.raw.execute("PRAGMA data_version").fetchone()[0]
+        if version != self.version:
+            self.reset()
+            self.version = version
 
-    def _insert_many(self, table: Any, rows: list[dict[str, Any]]) -> list[int]:
-        """Insert rows, returning their ids in order. SQLite (whose writes hold the database
-        lock from BEGIN IMMEDIATE on) gets the ids it would assign, max(id)+1 onwards, set
-        explicitly, and one executemany; other databases use INSERT … RETURNING."""
-        conn = self.conn
-        if conn.dialect.name != "sqlite":
-            return [row[0] for row in conn.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)]
-        first = self.next_id.get(table.name)
+    # ------------------------------------------------------------ rows
+    def _ids(self, table: str, n: int) -> list[int]:
+        """The ids SQLite will take for the next n rows (we hold the write lock and set them)."""
+        first = self.next_id.get(table)
         if first is None:
-            first = (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
-        ids = list(range(first, first + len(rows)))
-        self.next_id[table.name] = first + len(rows)
-        conn.execute(insert(table), [dict(row, id=i) for row, i in zip(rows, ids)])
+            first = (self.raw.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0) + 1
+        self.next_id[table] = first + n
+        return list(range(first, first + n))
+
+    def _insert(self, table: str, rows: list[tuple]) -> list[int]:
+        """Insert rows (tuples in _COLUMNS order); their ids in order for tables with one."""
+        if not rows:
+            return []
+        cols = _COLUMNS[table]
+        with_id = table in _WITH_ID
+        if self.sqlite:
+            ids = self._ids(table, len(rows)) if with_id else []
+            names = (("id",) if with_id else ()) + cols
+            sql = (f"INSERT INTO {table} ({', '.join(chr(34) + c + chr(34) for c in names)}) "
+                   f"VALUES ({', '.join('?' * len(names))})")
+            self.raw.executemany(sql, [(i, *r) for i, r in zip(ids, rows)] if with_id else rows)
+            return ids
+        t = _TABLES[table]
+        params = [dict(zip(cols, r)) for r in rows]
+        if not with_id:
+            self.conn.execute(insert(t), params)
+            return []
+        return [r[0] for r in self.conn.execute(insert(t).returning(t.c.id, sort_by_parameter_order=True),
+                                                params)]
+
+    def _run(self, sql: str, **params: Any) -> Any:
+        return self.conn.execute(text(sql), params)
+
+    # ------------------------------------------------------------ cache
+    def _fetch(self, sql: str, args: Sequence[Any]) -> list[Any]:
+        """Rows of a plain SELECT with ``?`` placeholders (SQLite: straight to the driver, no
+        statement building; elsewhere as a text() statement with named parameters)."""
+        if self.sqlite:
+            return self.raw.execute(sql, tuple(args)).fetchall()
+        parts = sql.split("?")
+        named = parts[0] + "".join(f":p{i}{part}" for i, part in enumerate(parts[1:]))
+        return self.conn.execute(text(named), {f"p{i}": v for i, v in enumerate(args)}).fetchall()
+
+    def _prime(self, keys: Iterable[str]) -> None:
+        """Load what the database knows of these keys: one query per 200 keys."""
+        todo = sorted(set(keys) - self.primed)
+        for chunk in _chunks(todo, 200):
+            ks = list(chunk)
+            marks = ", ".join("?" * len(ks))
+            rows = self._fetch(
+                f"SELECT 'a', alias_key, speaker_id, NULL, NULL FROM speaker_aliases WHERE alias_key IN ({marks}) "
+                f"UNION ALL SELECT 'n', key, id, name, type FROM speaker_names WHERE key IN ({marks}) "
+                f"UNION ALL SELECT 'm', key, NULL, NULL, NULL FROM speaker_mention_keys WHERE key IN ({marks}) "
+                f"UNION ALL SELECT 'p', key, NULL, NULL, NULL FROM speaker_pins WHERE key IN ({marks})", ks * 4)
+            for k in ks:
+                self.alias[k] = None
+                self.spell[k] = {}
+            for what, key, i, name, kind in rows:
+                if what == "a":
+                    self.alias[key] = i
+                elif what == "n":
+                    self.spell[key][(name, kind)] = [i, None]
+                elif what == "m":
+                    self.mentioned.add(key)
+                else:
+                    self.pinned.add(key)
+            self._load_speakers(self.alias[k] for k in ks)
+            self.primed.update(ks)
+
+    def _load_speakers(self, ids: Iterable[int | None]) -> None:
+        todo = sorted({i for i in ids if i is not None and i not in self.root})
+        for chunk in _chunks(todo):
+            for sid, key, name, kind in self._fetch(
+                    f"SELECT id, key, name, type FROM speakers WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
+                self.root[sid] = key
+                self.canon[sid] = (name, kind)
+
+    # ------------------------------------------------------------ speakers
+    def _new_speaker(self, key: str) -> int:
+        return self._new_speakers([key])[0]
+
+    def _new_speakers(self, keys: list[str]) -> list[int]:
+        """Speakers whose roots are these keys (none of them an alias yet), named and typed
+        from the keys' spellings as far as they are known; alias key -> its speaker."""
+        best = [self._best(k) or (k, "unknown") for k in keys]
+        ids = self._insert("speakers", [(name, k, kind) for k, (name, kind) in zip(keys, best)])
+        for sid, k, b in zip(ids, keys, best):
+            self.root[sid] = k
+            self.canon[sid] = b
+        self._insert("speaker_aliases", [(sid, k) for sid, k in zip(ids, keys)])
+        self._add_tokens(keys)
+        for sid, k in zip(ids, keys):
+            self.alias[k] = sid
         return ids
 
-    def prime(self, found: Sequence[Quote]) -> None:
-        """Look up every speaker key and alias the quotes will need in a few queries."""
-        keys = set()
-        for q in found:
-            if q.speaker is not None:
-                keys.add(fold_key(q.speaker.name))
-                if q.speaker.mention is not None:
-                    keys.add(fold_key(q.speaker.mention.text))
-        keys.discard("")
-        todo = sorted(keys - self.alias.keys())
-        for i in range(0, len(todo), 500):
-            chunk = todo[i:i + 500]
-            found_alias = dict(self.conn.execute(select(speaker_aliases.c.alias_key, speaker_aliases.c.speaker_id)
-                                                 .where(speaker_aliases.c.alias_key.in_(chunk))).all())
-            found_key = dict(self.conn.execute(select(speakers.c.key, speakers.c.id)
-                                               .where(speakers.c.key.in_(chunk))).all())
-            for k in chunk:
-                self.alias[k] = found_alias.get(k)
-                if k not in self.key:
-                    self.key[k] = found_key.get(k)
-
-    def _alias_of(self, key: str) -> int | None:
-        if key not in self.alias:
-            self.alias[key] = self.conn.execute(_ALIAS_OF, {"k": key}).scalar()
-        return self.alias[key]
-
-    def speaker_id(self, speaker: Speaker) -> int | None:
-        """As :func:`_speaker_id`."""
-        key = fold_key(speaker.name)
-        if not key:
-            return None
-        found = self._alias_of(key)
-        if found is None:
-            if key not in self.key:
-                self.key[key] = self.conn.execute(_SPEAKER_OF, {"k": key}).scalar()
-            found = self.key[key]
-        kind = speaker.type or "unknown"
-        if found is None:
-            found = self.conn.execute(
-                insert(speakers), {"name": " ".join(speaker.name.split()), "key": key, "type": kind}
-            ).inserted_primary_key[0]
-            self.key[key] = found
-            if kind != "unknown":
-                self.typed.add(found)
-            self.add_alias(found, key)
-        elif kind != "unknown" and found not in self.typed:
-            self.conn.execute(_SET_TYPE, {"i": found, "t": kind})
-            self.typed.add(found)  # its type is no longer "unknown", whichever it is
-        return int(found)
-
-    def add_alias(self, speaker_id: int, key: str) -> None:
-        """As :func:`_add_alias`."""
-        if not key:
+    def _add_tokens(self, keys: list[str]) -> None:
+        rows = [(w, k) for k in keys for w in key_words(k)]
+        if not rows:
             return
-        if self._alias_of(key) is None:
-            self.conn.execute(insert(speaker_aliases), {"speaker_id": speaker_id, "alias_key": key})
-            self.alias[key] = speaker_id
+        if self.sqlite:  # a token row may outlive an alias of an older revision
+            self.raw.executemany("INSERT OR IGNORE INTO speaker_tokens (token, alias_key) VALUES (?, ?)", rows)
+        else:
+            self.conn.execute(text("DELETE FROM speaker_tokens WHERE alias_key = :k"),
+                              [{"k": k} for k in dict.fromkeys(k for _, k in rows)])
+            self._insert("speaker_tokens", rows)
+
+    def _set_alias(self, key: str, sid: int) -> None:
+        cur = self.alias.get(key)
+        if cur is None:
+            self._insert("speaker_aliases", [(sid, key)])
+            self._add_tokens([key])
+        elif cur != sid:
+            self._run("UPDATE speaker_aliases SET speaker_id = :s WHERE alias_key = :k", s=sid, k=key)
+        self.alias[key] = sid
+
+    def _candidates(self, words: Iterable[str]) -> dict[str, set[int]]:
+        """word -> the speakers one of whose multi-word alias keys has that word."""
+        out: dict[str, set[int]] = {}
+        for chunk in _chunks(sorted(set(words))):
+            for word, sid in self._fetch(
+                    "SELECT t.token, a.speaker_id FROM speaker_tokens t JOIN speaker_aliases a "
+                    f"ON a.alias_key = t.alias_key WHERE t.token IN ({', '.join('?' * len(chunk))})", chunk):
+                out.setdefault(word, set()).add(sid)
+        return out
+
+    def _settle(self, key: str, candidates: set[int], touched: set[str]) -> None:
+        """Put a one-word key where the rules say: in the one full-name speaker containing it,
+        else in a speaker of its own if it is a name some quote had, else nowhere."""
+        if key in self.pinned:
+            return
+        named = bool(self.spell.get(key))
+        cur = self.alias.get(key)
+        self._load_speakers([cur])
+        own = cur is not None and self.root[cur] == key  # key is the root of its speaker
+        target = next(iter(candidates)) if len(candidates) == 1 and surname_like(key) else None
+        if target is not None:
+            if cur == target:
+                return
+            if own:
+                self._fold(cur, target)  # the key's own speaker joins the full name
+            elif cur is not None:
+                self._move_key(key, cur, target)
+                self._set_alias(key, target)
+            else:
+                self._set_alias(key, target)
+            return
+        if not named:  # a mention word only: an alias of no one now
+            if cur is not None and not own:
+                self._run("DELETE FROM speaker_aliases WHERE alias_key = :k", k=key)
+                self.alias[key] = None
+            return
+        if cur is None:
+            self._new_speaker(key)
+            touched.add(key)
+        elif not own:  # it had joined a full name that no longer is the only one: split it off
+            src = cur
+            best = self._best(key) or (key, "unknown")
+            sid = self._insert("speakers", [(best[0], key, best[1])])[0]
+            self.root[sid] = key
+            self.canon[sid] = best
+            self._move_key(key, src, sid)
+            self._set_alias(key, sid)
+            touched.add(key)
+
+    def _move_key(self, key: str, src: int, dst: int) -> None:
+        """Move the quotes (and their mentions) whose speaker was named ``key`` from src to dst."""
+        sub = ("SELECT qn.quote_id FROM quote_names qn JOIN speaker_names n ON n.id = qn.name_id "
+               "WHERE n.key = :k")
+        self._run("UPDATE speaker_mentions SET speaker_id = :d WHERE id IN (SELECT a.mention_id FROM "
+                  f"attributions a WHERE a.speaker_id = :s AND a.quote_id IN ({sub}))", d=dst, s=src, k=key)
+        self._run(f"UPDATE attributions SET speaker_id = :d WHERE speaker_id = :s AND quote_id IN ({sub})",
+                  d=dst, s=src, k=key)
+
+    def _fold(self, src: int, dst: int) -> None:
+        _fold(self.conn, src, dst)
+        for k, v in self.alias.items():
+            if v == src:
+                self.alias[k] = dst
+        self.root.pop(src, None)
+        self.canon.pop(src, None)
+
+    def _count(self, keys: Iterable[str]) -> None:
+        """Count the stored quotes of every uncounted spelling of these keys that have several."""
+        todo = [e for k in keys if len(self.spell.get(k) or ()) > 1 for e in self.spell[k].values() if e[1] is None]
+        for chunk in _chunks(todo):
+            counts = dict(self.conn.execute(
+                select(quote_names.c.name_id, func.count()).where(quote_names.c.name_id.in_([e[0] for e in chunk]))
+                .group_by(quote_names.c.name_id)).all())
+            for e in chunk:
+                e[1] = counts.get(e[0], 0)
+
+    def _best(self, key: str) -> tuple[str, str] | None:
+        """(name, type) of the speaker whose root is key: its most frequent spelling (ties: the
+        smallest) and most frequent known type (ties: the smallest; none known: unknown)."""
+        spellings = self.spell.get(key)
+        if not spellings:
+            return None
+        if len(spellings) == 1:
+            return next(iter(spellings))
+        self._count([key])
+        names: dict[str, int] = {}
+        kinds: dict[str, int] = {}
+        for (name, kind), (_, n) in spellings.items():
+            names[name] = names.get(name, 0) + n
+            if kind != "unknown":
+                kinds[kind] = kinds.get(kind, 0) + n
+        return (min(names, key=lambda x: (-names[x], x)),
+                min(kinds, key=lambda x: (-kinds[x], x)) if kinds else "unknown")
+
+    def _canonicalise(self, keys: Iterable[str]) -> None:
+        """Name and type each speaker whose root is one of keys from its root's spellings."""
+        keys = sorted(set(keys))
+        self._count(keys)
+        for key in keys:
+            sid = self.alias.get(key)
+            if sid is None or self.root.get(sid) != key or not self.spell.get(key):
+                continue
+            best = self._best(key)
+            if self.canon.get(sid) != best:
+                self._run("UPDATE speakers SET name = :n, type = :t WHERE id = :i", n=best[0], t=best[1], i=sid)
+                self.canon[sid] = best
+
+    def resolve(self, named: dict[str, dict[tuple[str, str], int]], mentions: set[str]) -> None:
+        """Bring the speakers up to date with a batch's spellings ({key: {(name, type): quotes}})
+        and one-word mention keys; afterwards ``alias[key]`` is each name key's speaker."""
+        self._prime(set(named) | mentions)
+        new_multi = [k for k in named if not self.spell[k] and len(k.split()) > 1]  # in order of appearance
+        new_single = {k for k in named if not self.spell[k] and len(k.split()) == 1}
+        new_mentions = sorted(mentions - self.mentioned)
+        # the batch's spellings: counts now, rows for new ones (ids assigned below)
+        touched = set()  # keys whose speaker's name or type may change
+        fresh: list[tuple[str, str, str, list[Any]]] = []
+        for key, spellings in named.items():
+            entries = self.spell[key]
+            for spelling in spellings:
+                if spelling not in entries:
+                    entries[spelling] = entry = [None, 0]
+                    fresh.append((key, spelling[0], spelling[1], entry))
+                    touched.add(key)
+            if len(entries) > 1:
+                touched.add(key)
+        self._count(touched)  # before this batch's quotes are added in
+        for key, spellings in named.items():
+            entries = self.spell[key]
+            for spelling, n in spellings.items():
+                entry = entries[spelling]
+                if entry[1] is not None:
+                    entry[1] = entry[1] + n if key in touched else None  # untouched: one spelling
+        self._new_speakers([k for k in new_multi if self.alias[k] is None])
+        words = {w for k in new_multi for w in key_words(k) if surname_like(w)}
+        self._prime(words)
+        if new_mentions:
+            self._insert("speaker_mention_keys", [(k,) for k in new_mentions])
+            self.mentioned.update(new_mentions)
+        settle = new_single | set(new_mentions) | {w for w in words if self.spell[w] or w in self.mentioned}
+        if settle:
+            candidates = self._candidates(settle)
+            for key in sorted(settle):
+                self._settle(key, candidates.get(key, set()), touched)
+        ids = self._insert("speaker_names", [(key, name, kind) for key, name, kind, _ in fresh])
+        for (_, _, _, entry), i in zip(fresh, ids):
+            entry[0] = i
+        self._canonicalise(touched)
+
+    def merge(self, other: Any, keep: Any) -> None:
+        """``speakers merge``: fold OTHER into KEEP and pin OTHER's keys there; one-word keys
+        that now have one full name to join are settled again."""
+        self.reset()
+        keys = [r[0] for r in self.conn.execute(select(speaker_aliases.c.alias_key)
+                                                .where(speaker_aliases.c.speaker_id == other.id))]
+        keys = sorted(set(keys) | {other.key})
+        self._prime(keys + [keep.key])
+        if self.alias.get(other.key) is None:
+            self._set_alias(other.key, other.id)
+        new_pins = [k for k in keys if k not in self.pinned]
+        self._insert("speaker_pins", [(k,) for k in new_pins])
+        self.pinned.update(new_pins)
+        self._fold(other.id, keep.id)
+        multi = [r[0] for r in self.conn.execute(select(speaker_aliases.c.alias_key)
+                                                 .where(speaker_aliases.c.speaker_id == keep.id))]
+        words = {w for k in multi for w in key_words(k) if surname_like(w)}
+        self._prime(words)
+        settle = {w for w in words if self.spell[w] or w in self.mentioned}
+        touched: set[str] = set()
+        candidates = self._candidates(settle)
+        for key in sorted(settle):
+            self._settle(key, candidates.get(key, set()), touched)
+        self._canonicalise(touched)
+        self.reset()
+
+    # ------------------------------------------------------------ quotes
+    def insert(self, docs: Sequence[tuple[int, Document, Sequence[Quote]]]) -> list[int]:
+        """Insert the quotes of new documents; their ids, in order."""
+        found = [(doc_id, q) for doc_id, _, qs in docs for q in qs]
+        if not found:
+            return []
+        named: dict[str, dict[tuple[str, str], int]] = {}
+        mentions: set[str] = set()
+        said: list[tuple[str, tuple[str, str]] | None] = []  # (key, spelling) of each quote's speaker
+        for _, q in found:
+            sp = q.speaker
+            key = fold_key(sp.name) if sp is not None else ""
+            if not key:
+                said.append(None)
+                continue
+            spelling = (" ".join(sp.name.split()), sp.type or "unknown")
+            said.append((key, spelling))
+            counts = named.setdefault(key, {})
+            counts[spelling] = counts.get(spelling, 0) + 1
+            if sp.mention is not None and is_name(sp.mention.text):
+                mk = fold_key(sp.mention.text)
+                if surname_like(mk):
+                    mentions.add(mk)
+        self.resolve(named, mentions)
+        if self.defer_search:  # the trigger stands aside; only this transaction ever sees the row
+            self.raw.execute("INSERT INTO quote_search_deferred (id) VALUES (1)")
+        quote_ids = self._insert("quotes", [
+            (doc_id, q.span.start, q.span.end, q.content.start, q.content.end, q.content.text, q.kind,
+             bool(q.closed)) for doc_id, q in found])
+        if self.defer_search:
+            self.raw.execute("INSERT INTO quote_search (rowid, text) SELECT id, text FROM quotes "
+                             "WHERE id BETWEEN ? AND ?", (quote_ids[0], quote_ids[-1]))
+            self.raw.execute("DELETE FROM quote_search_deferred")
+        alias, spell = self.alias, self.spell
+        mention_rows: list[tuple] = []
+        for (doc_id, q), who in zip(found, said):
+            if who is not None and q.speaker.mention is not None:
+                m, sp = q.speaker.mention, q.speaker
+                mention_rows.append((doc_id, alias[who[0]], m.start, m.end, m.text, sp.role, sp.affiliation))
+        mention_ids = iter(self._insert("speaker_mentions", mention_rows))
+        rows = []
+        name_rows = []
+        explained: dict[tuple[str, ...], str] = {}
+        for (_, q), qid, who in zip(found, quote_ids, said):
+            om = q.outlet.mention if q.outlet is not None else None
+            cue = q.cue
+            why = explained.get(q.explanation)
+            if why is None:
+                why = explained[q.explanation] = json.dumps(list(q.explanation), ensure_ascii=False)
+            if who is None:
+                sid = mid = None
+            else:
+                sid = alias[who[0]]
+                mid = next(mention_ids) if q.speaker.mention is not None else None
+                name_rows.append((qid, spell[who[0]][who[1]][0]))
+            rows.append((qid, sid, mid, self.outlet_id(q.outlet) if q.outlet is not None else None,
+                         om.start if om else None, om.end if om else None, om.text if om else None,
+                         cue.start if cue else None, cue.end if cue else None, cue.text if cue else None,
+                         q.sieve, float(q.confidence or 0.0), why))
+        self._insert("attributions", rows)
+        self._insert("quote_names", name_rows)
+        return quote_ids
 
     def outlet_id(self, outlet: Outlet | None) -> int | None:
-        """As :func:`_outlet_id`."""
         if outlet is None:
             return None
         key = fold_key(outlet.name)
@@ -564,6 +978,13 @@ class _Writer:
         if key not in self.outlet:
             self.outlet[key] = _outlet_id(self.conn, outlet)
         return self.outlet[key]
+
+
+def _fold(conn: Connection, src: int, dst: int) -> None:
+    """Move speaker src's aliases, mentions and attributions to dst; delete src."""
+    for table in (speaker_aliases, speaker_mentions, attributions):
+        conn.execute(update(table).where(table.c.speaker_id == src).values(speaker_id=dst))
+    conn.execute(speakers.delete().where(speakers.c.id == src))
 
 
 def _insert_quote(conn: Connection, doc_id: int, quote: Quote) -> int:

@@ -89,3 +89,34 @@ def test_bad_kind_is_a_usage_error(run, filled_db):
     result = run(["list", "--db", filled_db, "--kind", "shouted"])
     assert result.exit_code == 2
     assert "Invalid value for '--kind'" in result.stderr
+
+
+def _said(db: str, path: str, name: str, mention: str | None = None) -> None:
+    from conftest import quote, span
+    from quotes.store import Store
+    from quotes.types import Document, Speaker
+
+    mention = mention or name
+    doc = Document.from_text(f"\u201cNo,\u201d said {mention}.", path=path)
+    Store(db).add(doc, [quote(doc.text, "\u201cNo,\u201d", speaker=Speaker(name, "person", span(doc.text, mention)))],
+                  "rules")
+
+
+@pytest.mark.parametrize("query, ids", [
+    ("maduro", [4, 6, 7]),  # every speaker with the word: Nicolás, the bare Maduro, Moises
+    ("Maduro", [4, 6, 7]),
+    ("nicolas maduro", [4]),
+    ("President Moises Maduro", [7]),
+    ("jong un", [8]),  # a phrase inside a longer name
+    ("kim un", []),  # both words, not as a phrase
+    ("president", [9]),  # no key has the word: the scan over names finds "President Obama"
+    ("obama", [9]),
+    ("nobody", []),
+])
+def test_speaker_words(run, filled_db, query, ids):
+    _said(filled_db, "c.txt", "Maduro", "President Maduro")  # 6: joins Nicolás Maduro, until ...
+    _said(filled_db, "d.txt", "Moises Maduro")  # 7: ... a second full name makes "maduro" ambiguous
+    _said(filled_db, "e.txt", "Kim Jong Un")  # 8
+    _said(filled_db, "f.txt", "President Obama")  # 9: key "obama", named as written
+    out = run(["list", "--db", filled_db, "--format", "jsonl", "--speaker", query]).stdout
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ids

@@ -16,10 +16,10 @@ id  name            type    quotes  aliases
 """
 
 
-def add_bare_maduro(db: str) -> None:
-    doc = Document.from_text("\u201cNo,\u201d said Maduro.", path="c.txt")
+def add_said(db: str, path: str, name: str, mention: str) -> None:
+    doc = Document.from_text(f"\u201cNo,\u201d said {mention}.", path=path)
     Store(db).add(doc, [quote(doc.text, "\u201cNo,\u201d",
-                              speaker=Speaker("Maduro", "person", span(doc.text, "Maduro")))], "rules")
+                              speaker=Speaker(name, "person", span(doc.text, mention)))], "rules")
 
 
 def test_speakers_table(run, filled_db):
@@ -34,20 +34,28 @@ def test_speakers_jsonl(run, filled_db):
 
 
 def test_merge(run, filled_db):
-    add_bare_maduro(filled_db)
-    assert [s["name"] for s in Store(filled_db).speakers()].count("Maduro") == 1
-    result = run(["speakers", "merge", "Nicolás Maduro", "maduro", "--db", filled_db])
-    assert (result.exit_code, result.stdout) == (0, "merged Maduro into Nicolás Maduro (id 3); 1 quote moved\n")
+    # a second full name with the word "maduro" makes a bare "Maduro" ambiguous: its own speaker
+    add_said(filled_db, "c.txt", "Presidente Maduro", "Presidente Maduro")
+    add_said(filled_db, "d.txt", "Maduro", "Maduro")
+    names = [s["name"] for s in Store(filled_db).speakers()]
+    assert sorted(names) == ["Bob Jones", "Jane Smith", "Maduro", "Nicolás Maduro", "Presidente Maduro"]
+    result = run(["speakers", "merge", "Nicolás Maduro", "presidente maduro", "--db", filled_db])
+    assert (result.exit_code, result.stdout) == (
+        0, "merged Presidente Maduro into Nicolás Maduro (id 3); 1 quote moved\n")
+    # one full name contains "maduro" again: the bare Maduro joins it
     assert run(["speakers", "--db", filled_db]).stdout == (
         "id  name            type    quotes  aliases\n"
-        "--  --------------  ------  ------  ----------------------\n"
+        "--  --------------  ------  ------  -----------------------------------------\n"
+        " 3  Nicolás Maduro  person       3  maduro; nicolas maduro; presidente maduro\n"
         " 1  Jane Smith      person       2  jane smith; smith\n"
-        " 3  Nicolás Maduro  person       2  maduro; nicolas maduro\n"
         " 2  Bob Jones       person       1  bob jones\n"
     )
     out = run(["list", "--db", filled_db, "--format", "jsonl", "--speaker", "maduro"]).stdout
     assert [(json.loads(l)["id"], json.loads(l)["speaker"]["name"]) for l in out.splitlines()] == [
-        (4, "Nicolás Maduro"), (6, "Nicolás Maduro")]
+        (4, "Nicolás Maduro"), (6, "Nicolás Maduro"), (7, "Nicolás Maduro")]
+    # the merged key is pinned: a later "Presidente Maduro" quote stays with the kept speaker
+    add_said(filled_db, "e.txt", "Presidente Maduro", "Presidente Maduro")
+    assert [(s["name"], s["quotes"]) for s in Store(filled_db).speakers()][0] == ("Nicolás Maduro", 4)
 
 
 def test_merge_by_id_with_db_on_the_group(run, filled_db):

@@ -13,7 +13,8 @@ from quotes.schema import metadata
 from quotes.store import Store, migrations_dir
 
 TABLES = {"documents", "speakers", "speaker_aliases", "outlets", "quotes", "speaker_mentions",
-          "attributions"}
+          "attributions", "speaker_names", "quote_names", "speaker_tokens", "speaker_mention_keys", "speaker_pins"}
+EVIDENCE = {"speaker_names", "quote_names", "speaker_tokens", "speaker_mention_keys", "speaker_pins"}  # 0005
 SEARCH = "quote_search"  # revision 0002: FTS5 index (and its shadow tables), not in quotes.schema
 
 
@@ -24,9 +25,9 @@ def tables(path: str) -> set[str]:
     return {n for n in names if not n.startswith(SEARCH)} - {"alembic_version"}
 
 
-def counts(path: str) -> dict[str, int]:
+def counts(path: str, names: set[str] = TABLES) -> dict[str, int]:
     con = sqlite3.connect(path)
-    out = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in sorted(TABLES)}
+    out = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in sorted(names)}
     con.close()
     return out
 
@@ -117,3 +118,45 @@ def test_batch_rebuilds_keep_child_rows(db_path, tmp_path):
     future.downgrade(head)
     assert counts(db_path) == before
     assert list(Store(db_path).quotes()) == expected_objects()
+
+
+def test_0005_backfills_speaker_evidence_and_changes_no_old_row(db_path):
+    """A store written before 0005 (first spelling and first claim won) keeps its speakers as
+    they were; the new tables describe them, and the word index finds them."""
+    from conftest import quote, span
+    from quotes.types import Document, Speaker
+
+    store = Store(db_path)
+    store.upgrade("0004")
+    store._ready = True  # write at 0004, the old way
+    for doc, found in corpus():
+        store.add(doc, found, "rules")
+    doc = Document.from_text("\u201cNo,\u201d said Maduro.", path="c.txt")
+    store.add(doc, [quote(doc.text, "\u201cNo,\u201d", speaker=Speaker("Maduro", "person", span(doc.text, "Maduro")))],
+              "rules")
+    store.close()
+    old = TABLES - EVIDENCE
+
+    def dump() -> dict[str, list]:
+        con = sqlite3.connect(db_path)
+        out = {t: con.execute(f"select * from {t} order by 1").fetchall() for t in sorted(old)}
+        con.close()
+        return out
+
+    before = dump()
+    store = Store(db_path)
+    store.upgrade("head")
+    assert dump() == before
+    ev = {t: sorted(tuple(r) for r in store.execute(f"select * from {t}")) for t in sorted(EVIDENCE)}
+    assert ev["speaker_names"] == [(1, "jane smith", "Jane Smith", "person"), (2, "bob jones", "Bob Jones", "person"),
+                                   (3, "nicolas maduro", "Nicolás Maduro", "person"), (4, "maduro", "Maduro", "person")]
+    assert ev["quote_names"] == [(1, 1), (2, 1), (3, 2), (4, 3), (6, 4)]
+    assert ev["speaker_pins"] == [("smith",)] and ev["speaker_mention_keys"] == [("smith",)]
+    assert ev["speaker_tokens"] == sorted([("bob", "bob jones"), ("jones", "bob jones"), ("jane", "jane smith"),
+                                           ("smith", "jane smith"), ("maduro", "nicolas maduro"),
+                                           ("nicolas", "nicolas maduro")])
+    assert [(q["id"], q["speaker"]["name"]) for q in store.quotes(speaker="maduro")] == [
+        (4, "Nicolás Maduro"), (6, "Maduro")]
+    store.downgrade("0004")
+    assert dump() == before
+    assert not EVIDENCE & tables(db_path)

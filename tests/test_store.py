@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from conftest import ARTICLE_A, corpus, expected_objects, quote, span
 from quotes.errors import StoreError
@@ -70,24 +71,129 @@ def test_every_stored_span_matches_the_document_text(filled_db):
                 assert doc_text[start:end] == span_text, name
 
 
-def test_speakers_resolve_through_keys_and_aliases(filled_db):
+def said(i: int, name: str | None, mention: str | None = None, kind: str = "person") -> tuple[Document, list[Quote]]:
+    """Document i: one quote said by NAME (mentioned as MENTION, default NAME; None: unattributed)."""
+    mention = mention or name
+    text = f"\u201cLine {i},\u201d said {mention or 'nobody'}."
+    doc = Document.from_text(text, path=f"docs/{i:02d}.txt")
+    speaker = Speaker(name, kind, span(text, mention)) if name else None
+    return doc, [quote(text, f"\u201cLine {i},\u201d", speaker=speaker)]
+
+
+def resolved(store: Store) -> tuple[list[tuple], list[tuple]]:
+    """The speakers table (name, type, quotes, aliases) and which speaker each quote has, by
+    document path: what must not depend on the order documents were stored in."""
+    table = sorted((s["name"], s["type"], s["quotes"], tuple(s["aliases"])) for s in store.speakers())
+    owners = sorted((q["document"]["path"], q["start"], q["speaker"] and q["speaker"]["name"])
+                    for q in store.quotes())
+    return table, owners
+
+
+def test_one_word_name_joins_the_one_full_name_containing_it(filled_db):
     store = Store(filled_db)
-    doc = Document.from_text("\u201cNo,\u201d said President Maduro.", path="c.txt")
-    q = quote(doc.text, "\u201cNo,\u201d", speaker=Speaker("Maduro", "person", span(doc.text, "President Maduro")))
-    store.add(doc, [q], "rules")
-    # "maduro" was not an alias yet: a new speaker row; merge folds it in
-    names = {s["name"]: s for s in store.speakers()}
-    assert names["Maduro"]["aliases"] == ["maduro"]
-    assert store.merge_speakers("Nicolás Maduro", "Maduro") == {
-        "id": 3, "name": "Nicol\u00e1s Maduro", "merged": "Maduro", "quotes": 1}
-    maduro = [s for s in store.speakers() if s["id"] == 3]
-    assert maduro == [{"id": 3, "name": "Nicol\u00e1s Maduro", "type": "person", "quotes": 2,
-                       "aliases": ["maduro", "nicolas maduro"]}]
-    # the old key now resolves to the kept speaker
-    doc2 = Document.from_text("\u201cSi,\u201d Maduro said.", path="d.txt")
-    q2 = quote(doc2.text, "\u201cSi,\u201d", speaker=Speaker("Maduro", "person", span(doc2.text, "Maduro")))
-    store.add(doc2, [q2], "rules")
-    assert [x["speaker"]["name"] for x in store.quotes(speaker="president maduro")] == ["Nicol\u00e1s Maduro"] * 3
+    store.add(*said(1, "Maduro", "President Maduro"), "rules")
+    assert [s for s in store.speakers() if "maduro" in s["aliases"]] == [
+        {"id": 3, "name": "Nicol\u00e1s Maduro", "type": "person", "quotes": 2,
+         "aliases": ["maduro", "nicolas maduro"]}]
+    assert [x["speaker"]["name"] for x in store.quotes(speaker="president maduro")] == ["Nicol\u00e1s Maduro"] * 2
+
+
+def test_an_ambiguous_word_splits_off_and_a_merge_joins_it_again(filled_db):
+    store = Store(filled_db)
+    store.add(*said(1, "Maduro"), "rules")
+    assert len(list(store.speakers())) == 3  # joined Nicolás Maduro
+    store.add(*said(2, "Moises Maduro"), "rules")  # now two full names have "maduro"
+    table = {s["name"]: (s["quotes"], s["aliases"]) for s in store.speakers()}
+    assert table["Maduro"] == (1, ["maduro"])
+    assert table["Nicol\u00e1s Maduro"] == (1, ["nicolas maduro"])
+    assert table["Moises Maduro"] == (1, ["moises maduro"])
+    # every speaker with the word, as before: exact alias plus the word index
+    assert [q["speaker"]["name"] for q in store.quotes(speaker="maduro")] == [
+        "Nicol\u00e1s Maduro", "Maduro", "Moises Maduro"]
+    store.merge_speakers("Nicolás Maduro", "Moises Maduro")
+    assert [(s["name"], s["quotes"], s["aliases"]) for s in store.speakers()][0] == (
+        "Nicol\u00e1s Maduro", 3, ["maduro", "moises maduro", "nicolas maduro"])
+
+
+DOCS = [
+    ("Nicol\u00e1s Maduro", "President Nicol\u00e1s Maduro"), ("Maduro", None), ("Nicolas Maduro", "Maduro"),
+    ("Nicolas Maduro", None),  # two plain spellings against one accented: the plain one names him
+    ("Kim Jong-un", None), ("Kim", None), ("Kim Yong-nam", None),  # "kim" is ambiguous: no merge
+    ("Martin O\u2019Malley", None), ("Martin O'Malley", "O'Malley"), ("Martin O'Malley", None),
+    ("Jane Smith", "Smith"), ("Smith", None),
+    ("Xi", None), ("Xi Jinping", "Xi"), ("the President", None), ("Reuters", None),
+]
+
+
+@pytest.mark.parametrize("how", ["reversed, one by one", "shuffled, in batches", "shuffled twice, one by one"])
+def test_speakers_are_the_same_whatever_the_order(tmp_path, how):
+    docs = [said(i, name, mention) for i, (name, mention) in enumerate(DOCS)]
+    docs.append(said(len(docs), None))
+    forwards = Store(str(tmp_path / "forwards.db"))
+    for doc, found in docs:
+        forwards.add(doc, found, "rules")
+    want = resolved(forwards)
+    rnd = __import__("random").Random(len(how))
+    order = docs[::-1] if how.startswith("reversed") else rnd.sample(docs, len(docs))
+    other = Store(str(tmp_path / "other.db"))
+    if "batches" in how:
+        for i in range(0, len(order), 5):
+            other.add_many(order[i:i + 5], "rules")
+    else:
+        for doc, found in order:
+            other.add(doc, found, "rules")
+    assert resolved(other) == want
+    table = {name: (quotes, aliases) for name, _, quotes, aliases in want[0]}
+    assert table["Nicolas Maduro"] == (4, ("maduro", "nicolas maduro"))
+    assert table["Kim"] == (1, ("kim",)) and table["Kim Jong-un"][0] == table["Kim Yong-nam"][0] == 1
+    assert table["Martin O'Malley"] == (3, ("martin o'malley", "o'malley"))
+    assert table["Jane Smith"] == (2, ("jane smith", "smith"))
+    assert table["Xi Jinping"] == (2, ("xi", "xi jinping"))
+
+
+def test_a_writer_sees_what_another_connection_committed(db_path):
+    """The writer's caches outlive a transaction only while nobody else wrote."""
+    one, two = Store(db_path), Store(db_path)
+    one.add(*said(1, "Nicolás Maduro"), "rules")
+    one.add(*said(2, "Jane Smith"), "rules")  # one's caches now hold both
+    two.add(*said(3, "Moises Maduro"), "rules")
+    one.add(*said(4, "Maduro"), "rules")  # must see Moises: "maduro" is ambiguous
+    one.add(*said(5, "Bob Jones"), "rules")
+    assert sorted((s["name"], s["quotes"]) for s in Store(db_path).speakers()) == [
+        ("Bob Jones", 1), ("Jane Smith", 1), ("Maduro", 1), ("Moises Maduro", 1), ("Nicolás Maduro", 1)]
+    ids = [r[0] for r in Store(db_path).execute("select id from quotes order by id")]
+    assert ids == [1, 2, 3, 4, 5]
+
+
+def test_a_failed_write_leaves_nothing_and_the_next_one_is_whole(db_path, monkeypatch):
+    from quotes import store as store_module
+
+    store = Store(db_path)
+    store.add(*said(1, "Jane Smith"), "rules")
+    real = store_module._Writer._insert
+
+    def broken(self, table, rows):
+        if table == "attributions":
+            raise OperationalError("INSERT", {}, sqlite3.OperationalError("disk I/O error"))
+        return real(self, table, rows)
+
+    monkeypatch.setattr(store_module._Writer, "_insert", broken)
+    with pytest.raises(StoreError, match="disk I/O error"):
+        store.add_many([said(2, "Bob Jones"), said(3, "Smith")], "rules")
+    monkeypatch.setattr(store_module._Writer, "_insert", real)
+    assert store.execute("select count(*) from documents")[0][0] == 1
+    assert store.execute("select count(*) from speakers")[0][0] == 1
+    store.add_many([said(2, "Bob Jones"), said(3, "Smith")], "rules")
+    assert resolved(store) == resolved(_fresh(db_path + ".2", [said(1, "Jane Smith"), said(2, "Bob Jones"),
+                                                                said(3, "Smith")]))
+    assert [r[0] for r in store.execute("select id from quotes order by id")] == [1, 2, 3]
+
+
+def _fresh(path: str, docs: list) -> Store:
+    store = Store(path)
+    for doc, found in docs:
+        store.add(doc, found, "rules")
+    return store
 
 
 def test_mention_names_become_aliases_but_pronouns_do_not(filled_db):
@@ -223,8 +329,40 @@ def test_any_valid_spans_round_trip(db_path, data):
     ids = store.quote_ids(doc_id)
     for q, i, row in zip(found, ids, got):
         want = q.to_dict(doc, i)
-        if q.speaker is not None:  # the canonical row keeps the first spelling of a key
+        if q.speaker is not None:  # the canonical row has the most frequent spelling of a key
             want["speaker"]["name"] = row["speaker"]["name"]
             assert row["speaker"]["name"] in ("Ana Li", "Mr. Ana Li", "B\u00f6b", "ana LI")
         assert row == want
     assert len(got) == len(found)
+
+
+def test_full_text_index_matches_the_quotes_after_bulk_and_other_writers(db_path):
+    """Batches are indexed in one statement while the trigger stands aside (revision 0005);
+    a writer that is not the store is still indexed by the trigger."""
+    store = Store(db_path)
+    store.add_many(corpus(), "rules")
+    store.add(*said(1, "Jane Smith"), "rules")
+    con = sqlite3.connect(db_path)
+    con.execute("INSERT INTO quotes (document_id, start, \"end\", content_start, content_end, text, kind, closed) "
+                "VALUES (1, 0, 4, 1, 3, 'zebra crossing', 'direct', 1)")
+    con.commit()
+    con.execute("INSERT INTO quote_search(quote_search) VALUES ('integrity-check')")  # index == quotes.text
+    assert con.execute("SELECT count(*) FROM quote_search_deferred").fetchone() == (0,)
+    for word, n in (("budget", 1), ("zebra", 1), ("line", 1), ("taxes", 1)):
+        assert con.execute("SELECT count(*) FROM quote_search WHERE quote_search MATCH ?", (word,)).fetchone() == (n,)
+    assert con.execute("SELECT doc FROM quote_search_terms WHERE term = 'we'").fetchone() == (2,)
+    con.close()
+
+
+@pytest.mark.parametrize("query", ["smith", "Jane Smith", "nicolas", "maduro", "Nicolás Maduro", "president",
+                                   "bob", "jones bob", "reuters", "100%", "a_b", "nobody", ""])
+def test_store_speaker_lookup_agrees_with_the_one_statement_form(filled_db, query):
+    """``list --speaker`` looks speakers up in two steps (indexes, then a scan only if they
+    found none); ``queries.speaker_ids_matching`` (used by verify) is the same as one statement."""
+    from quotes import queries
+
+    store = Store(filled_db)
+    store.add(*said(1, "Maduro", "President Maduro"), "rules")
+    store.add(*said(2, "President Obama"), "rules")
+    one = sorted(int(r[0]) for r in store._rows(queries.speaker_ids_matching(query)))
+    assert store.speaker_ids(query) == one
