@@ -145,7 +145,7 @@ def extract(paths: tuple[str, ...], db: str, fmt: str | None, engine: str, model
     if workers > 1:
         sources = extractor.prefetch(sources, skip=store.find_document)
     rows = _extract_rows(sources, extractor, store, engine, stats,
-                         time_limit=time_limit if workers == 1 else 0)
+                         time_limit=time_limit if workers == 1 else 0, want_rows=fmt is not None)
     try:
         if fmt is None:
             for _ in rows:
@@ -194,8 +194,11 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 
 def _extract_rows(sources: Iterator[Document | ReadError], extractor: Any, store: Any,
-                  engine: str, stats: _Stats, time_limit: float = 0) -> Iterator[dict[str, Any]]:
-    """Extract and store each source; yield the quote objects of each document."""
+                  engine: str, stats: _Stats, time_limit: float = 0,
+                  want_rows: bool = True) -> Iterator[dict[str, Any]]:
+    """Extract and store each source; yield the quote objects of each document (with
+    ``want_rows=False`` nothing is yielded and no rows are built or read back: the single
+    writer of ``--workers N`` has no time to spare)."""
     for item in sources:
         if isinstance(item, ReadError):
             click.echo(f"error: {item}", err=True)
@@ -228,12 +231,14 @@ def _extract_rows(sources: Iterator[Document | ReadError], extractor: Any, store
                 stats.documents += 1
                 stats.quotes += len(found)
                 log.info("%s: %d quotes", item.source, len(found))
-                for quote, quote_id in zip(found, store.quote_ids(doc_id)):
-                    yield quote.to_dict(item, quote_id)
+                if want_rows:
+                    for quote, quote_id in zip(found, store.quote_ids(doc_id)):
+                        yield quote.to_dict(item, quote_id)
                 continue
         stats.skipped += 1
         log.info("%s: unchanged, already stored", item.source)
-        yield from store.quotes(document=doc_id)
+        if want_rows:
+            yield from store.quotes(document=doc_id)
 
 
 # ------------------------------------------------------------------ listings
