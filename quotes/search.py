@@ -12,8 +12,15 @@ Accents are folded per word (``Nicolás`` == ``Nicolas``).
 On SQLite, candidates come from the FTS5 index of revision 0002
 (``quote_search``): a phrase query for claims that appear word for word,
 plus a ranked OR query over the claim's rarest words (document frequencies
-from ``quote_search_terms``) for altered or stitched ones. Elsewhere the
-claim's longest words narrow the quotes with LIKE/ILIKE.
+from ``quote_search_terms``, see :class:`TermStats`) for altered or stitched
+ones, and for claims of at most ``SHORT`` words a query for the claim with
+each word in turn left out, stop words included (:func:`gapped_ids`). Words
+held by more than ``COMMON`` quotes never drive a search on their own: on a
+large store that costs seconds and narrows nothing. Elsewhere the claim's
+longest words narrow the quotes with LIKE/ILIKE.
+
+:func:`quote_lengths` samples how long stored quotes are, for
+:func:`quotes.verify.chance`.
 """
 from __future__ import annotations
 
@@ -164,28 +171,155 @@ def phrase_ids(store: Any, keys: Sequence[str], limit: int = 1000) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def ranked_ids(store: Any, keys: Sequence[str], limit: int = 100, terms: int = 6) -> list[int]:
+SHORT = 5  # claims of at most this many words get the wider search of :func:`gapped_ids`
+COMMON = 20_000  # a part of a claim held by more quotes than this is not searched for
+
+
+@dataclass(frozen=True)
+class TermStats:
+    """How common some words are among the stored quotes: ``quotes`` (about
+    how many are stored) and ``docs`` (FTS5 token -> how many quotes hold it)."""
+
+    quotes: int
+    docs: dict[str, int]
+
+    def count(self, key: str) -> int | None:
+        """How many quotes hold the word ``key`` (its rarest FTS5 token), None if not looked up."""
+        tokens = _FTS_TOKEN.findall(key)
+        if not tokens or any(t not in self.docs for t in tokens):
+            return None
+        return min(self.docs[t] for t in tokens)
+
+    def share(self, key: str) -> float | None:
+        """The share of stored quotes holding ``key``, at least one quote's
+        (None if not looked up)."""
+        n = self.count(key)
+        return None if n is None else min(1.0, max(n, 1) / max(1, self.quotes))
+
+
+def term_stats(store: Any, keys: Iterable[str], known: TermStats | None = None) -> TermStats | None:
+    """:class:`TermStats` for the FTS5 tokens of ``keys`` (adding to ``known``),
+    from ``quote_search_terms``; None where there is no FTS5 index. A common
+    word is slow to count on a large store (its whole posting list is read):
+    ask only for the words you need."""
+    if not uses_fts(store):
+        return None
+    docs = dict(known.docs) if known else {}
+    wanted = [t for t in dict.fromkeys(fts_terms(keys)) if t not in docs]
+    if wanted:
+        params = {f"t{i}": t for i, t in enumerate(wanted)}
+        marks = ", ".join(f":t{i}" for i in range(len(wanted)))
+        found = {r[0]: int(r[1]) for r in store.execute(
+            f"SELECT term, doc FROM {FTS_TERMS} WHERE term IN ({marks})", **params)}
+        docs.update({t: found.get(t, 0) for t in wanted})
+    if known is not None:
+        total = known.quotes
+    else:  # the largest id: as good as a count, and instant on a large store
+        total = int(store.execute("SELECT coalesce(max(id), 0) FROM quotes")[0][0])
+    return TermStats(total, docs)
+
+
+def content_terms(keys: Sequence[str]) -> list[str]:
+    """The FTS5 tokens of ``keys`` that narrow a search (stop words and single
+    letters left out, unless nothing else is left)."""
+    wanted = list(dict.fromkeys(fts_terms(keys)))
+    return [t for t in wanted if t not in STOPWORDS and len(t) > 1] or wanted
+
+
+def ranked_ids(store: Any, keys: Sequence[str], limit: int = 100, terms: int = 6,
+               stats: TermStats | None = None, common: int | None = None) -> list[int]:
     """Quotes sharing at least two of the claim's rarest words (or its one
     known word), best (bm25) first. Pairs keep the query cheap on a large
     store: each AND meets two short posting lists, and a claim with one word
-    changed still shares most pairs with its source."""
-    wanted = list(dict.fromkeys(fts_terms(keys)))
-    if not wanted:
+    changed still shares most pairs with its source. A pair (or lone word)
+    whose words are all held by more than ``common`` quotes (default
+    ``COMMON``) is left out: ranking such a match costs seconds on a large
+    store and narrows nothing. ``stats`` saves looking up the words'
+    frequencies again."""
+    common = COMMON if common is None else common
+    if not fts_terms(keys):
         return []
     if not uses_fts(store):
         return like_ids(store, keys, limit)
-    content = [t for t in wanted if t not in STOPWORDS and len(t) > 1] or wanted
-    params = {f"t{i}": t for i, t in enumerate(content)}
-    marks = ", ".join(f":t{i}" for i in range(len(content)))
-    freq = {r[0]: int(r[1]) for r in store.execute(
-        f"SELECT term, doc FROM {FTS_TERMS} WHERE term IN ({marks})", **params)}
+    content = content_terms(keys)
+    if stats is None or any(t not in stats.docs for t in content):
+        stats = term_stats(store, content, stats)
+    freq = stats.docs if stats else {}
     known = sorted((t for t in content if freq.get(t)), key=lambda t: (freq[t], t))[:terms]
-    if not known:
+    if not known or freq[known[0]] > common:
         return []
     if len(known) == 1:
         query = f'"{known[0]}"'
-    else:
-        query = " OR ".join(f'("{a}" AND "{b}")' for a, b in itertools.combinations(known, 2))
+    else:  # known is rarest first: a pair's first word is its rarer one
+        query = " OR ".join(f'("{a}" AND "{b}")' for a, b in itertools.combinations(known, 2)
+                            if freq[a] <= common)
+    rows = store.execute(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q ORDER BY rank LIMIT :n",
+        q=query, n=limit,
+    )
+    return [int(r[0]) for r in rows]
+
+
+@dataclass(frozen=True)
+class Lengths:
+    """How long stored quotes are, from a sample: ``mean`` words per quote,
+    and ``share(n)``, the share of quotes of exactly ``n`` words."""
+
+    mean: float
+    counts: dict[int, int]
+    sampled: int
+
+    def share(self, n: int) -> float:
+        # one more than seen: a length the sample missed is rare, not impossible
+        return (self.counts.get(n, 0) + 1) / (self.sampled + 1)
+
+
+LENGTH_SAMPLE = 1000
+_RUN = 50  # sampled ids come in runs (one seek each), spread over all ids
+
+
+def quote_lengths(store: Any, total: int, sample: int = LENGTH_SAMPLE) -> Lengths:
+    """:class:`Lengths` from about ``sample`` quotes, in runs of consecutive
+    ids spread evenly over ``1..total`` (the same sample for the same store)."""
+    runs = max(1, sample // _RUN)
+    counts: dict[int, int] = {}
+    seen = words_seen = 0
+    for k in range(runs):
+        lo = 1 + (k * max(0, total - _RUN)) // runs
+        for r in store.execute("SELECT text FROM quotes WHERE id >= :lo AND id < :hi", lo=lo, hi=lo + _RUN):
+            n = len(word_keys(r[0]))
+            counts[n] = counts.get(n, 0) + 1
+            seen += 1
+            words_seen += n
+    return Lengths(words_seen / seen if seen else 1.0, counts, seen)
+
+
+def gapped_ids(store: Any, keys: Sequence[str], stats: TermStats | None, limit: int = 100,
+               common: int = COMMON) -> list[int]:
+    """For a short claim: quotes holding all of its words but one, in its
+    order, stop words included (\"This is trombone!\" finds \"This is
+    fantastic!\" although only its stop words are left), best (bm25, which
+    ranks short quotes first) first.
+
+    One FTS5 query ORs, for each word of the claim, the rest of the claim as
+    phrases (the runs of words on either side of the one left out). A part
+    whose every token is held by more than ``common`` quotes is skipped: on a
+    large store it costs a long posting-list merge, and a match on so common a
+    word alone would say nothing. ``stats`` must count every word of ``keys``."""
+    if not uses_fts(store) or stats is None or len(keys) < 2:
+        return []
+    parts = []
+    for k in range(len(keys)):
+        runs = [fts_terms(keys[:k]), fts_terms(keys[k + 1:])]
+        runs = [r for r in runs if r]
+        tokens = [t for r in runs for t in r]
+        counts = [stats.docs.get(t, 0) for t in tokens]
+        if not tokens or min(counts) == 0 or min(counts) > common:
+            continue
+        parts.append(" AND ".join('"' + " ".join(r) + '"' for r in runs))
+    if not parts:
+        return []
+    query = " OR ".join(f"({p})" for p in dict.fromkeys(parts))
     rows = store.execute(
         f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q ORDER BY rank LIMIT :n",
         q=query, n=limit,

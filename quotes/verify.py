@@ -19,6 +19,16 @@ best matches, each a :class:`Verdict`:
   claimed speaker (``match`` keeps the word-level verdict);
 * ``not found``: nothing close enough.
 
+Matches are ranked by the share of words that line up, then by how close
+the stored span's length is to the claim's (a six-word claim with one word
+changed is the six-word quote, not the same words inside a longer one),
+then by the share of the whole stored quote matched. An ``altered`` match
+must be more than chance: :func:`chance` estimates how many stored quotes
+would line up as well with words as common as the shared ones, and the
+match is dropped above ``MAX_CHANCE`` (so "the weather is nice" is not an
+altered version of some short quote sharing "the" and "is", while "This is
+trombone!" is "This is fantastic!" altered when few quotes are that short).
+
 Every hit carries the speaker, cue and outlet, the document's provenance
 and the paragraph around it with the quote marked ``[[...]]``.
 """
@@ -28,6 +38,7 @@ import datetime as _dt
 import email.utils
 import hashlib
 import logging
+import math
 import os
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -39,7 +50,8 @@ from . import queries
 from .errors import QuotesError, ReadError
 from .reader import decode
 from .schema import attributions, documents, quotes, speaker_mentions
-from .search import Word, candidate_ids, phrase_ids, ranked_ids, reading, word_keys, words
+from .search import (SHORT, Lengths, TermStats, Word, candidate_ids, content_terms, gapped_ids, phrase_ids,
+                     quote_lengths, ranked_ids, reading, term_stats, word_keys, words)
 from .segment import RuleSegmenter, paragraphs
 from .types import Span
 
@@ -364,13 +376,24 @@ class _Align:
     changes: tuple[tuple[str, int, int, int, int], ...]  # (op, c_lo, c_hi, s_lo, s_hi) word indices
     note: str | None = None
     coverage: float = 1.0  # share of the claim's words, or of the stored span's, that match
+    whole: float = 1.0  # share of the claim's words, or of the whole stored quote's, that match
+    spread: int = 0  # how many more (or fewer) words the claim has than the stored span
+    shared: tuple[str, ...] = ()  # the claim's words that match, in order
+    framed: bool = True  # the claim lines up with the whole stored quote (no words cut or added at an end)
 
     @property
-    def rank(self) -> float:
-        """What candidates are ranked by: one changed word costs as much as one added word, so
-        "He was very meadow." is the stored "He was very happy." altered, not "He was very"
-        extended (the similarity shown stays the Dice score)."""
-        return round(self.coverage, 3)
+    def rank(self) -> tuple[float, int, float]:
+        """What candidates are ranked by, best first when sorted descending.
+
+        First the share of matched words (one changed word costs as much as one
+        added word, so "He was very meadow." is the stored "He was very happy."
+        altered, not "He was very" extended); then, on a tie, the span as long
+        as the claim (a claim of n words with one word changed is the stored
+        quote of n words, not a longer one with a word added); then the share of
+        the whole stored quote that matches (a quote the claim covers beats a
+        longer one holding the same words). The similarity shown stays the
+        Dice score."""
+        return (round(self.coverage, 3), -self.spread, round(self.whole, 3))
 
 
 def _align(claim: Sequence[str], stored: Sequence[str]) -> _Align | None:
@@ -378,8 +401,9 @@ def _align(claim: Sequence[str], stored: Sequence[str]) -> _Align | None:
     n, m = len(claim), len(stored)
     if not n or not m:
         return None
-    ops = SequenceMatcher(None, claim, stored, autojunk=False).get_opcodes()
-    ops = _split_end_replaces(ops)
+    ops = _positional(claim, stored)
+    if ops is None:
+        ops = _split_end_replaces(SequenceMatcher(None, claim, stored, autojunk=False).get_opcodes())
     i, j = 0, len(ops)
     while i < j and ops[i][0] in ("insert", "delete"):
         i += 1
@@ -391,22 +415,30 @@ def _align(claim: Sequence[str], stored: Sequence[str]) -> _Align | None:
     ends = ops[:i] + ops[j:]
     extended = any(op == "delete" for op, *_ in ends)  # claim-only words at an end
     truncated = any(op == "insert" for op, *_ in ends)  # stored-only words at an end
-    matched = sum(a2 - a1 for op, a1, a2, _, _ in core if op == "equal")
+    shared = tuple(k for op, a1, a2, _, _ in core if op == "equal" for k in claim[a1:a2])
+    matched = len(shared)
     window = core[-1][4] - core[0][3]
     first, last = core[0][3], core[-1][4] - 1
     inner = [(op, a1, a2, b1, b2) for op, a1, a2, b1, b2 in core if op != "equal"]
     similarity = 2 * matched / (n + window) if (n + window) else 0.0
+    framed = not extended and not truncated
+    shape = {"shared": shared, "framed": framed, "whole": matched / max(n, m)}
     if not inner:
         if not extended:
-            return _Align("exact" if not truncated else "truncated", 1.0, first, last, (), None, 1.0)
+            return _Align("exact" if not truncated else "truncated", 1.0, first, last, (), None, 1.0,
+                          **shape)
         if matched >= 3 and 2 * matched >= n or matched == m and matched >= 3:
             note = "the claim starts inside the stored quote and runs past its end" if truncated else None
             adds = tuple(("added", a1, a2, _edge(b1, b2, core), _edge(b1, b2, core))
                          for op, a1, a2, b1, b2 in ends if op == "delete")
             return _Align("extended", 2 * matched / (n + m if not truncated else n + window),
-                          first, last, adds, note, matched / max(n, window))
+                          first, last, adds, note, matched / max(n, window), spread=n - window, **shape)
         return None
-    if matched < 2 or 2 * matched < n or similarity < MIN_SIMILARITY:
+    # one word changed in a quote of as many words: altered however short ("Your walrus" for
+    # "Your Honor"); whether one shared word says enough is for _believed to judge
+    swapped = framed and matched >= 1 and len(inner) == 1 and inner[0][0] == "replace" and \
+        inner[0][2] - inner[0][1] == 1 == inner[0][4] - inner[0][3]
+    if (matched < 2 or 2 * matched < n or similarity < MIN_SIMILARITY) and not swapped:
         return None
     changes = []
     for op, a1, a2, b1, b2 in inner:
@@ -418,7 +450,35 @@ def _align(claim: Sequence[str], stored: Sequence[str]) -> _Align | None:
             changes.append(("added", a1, a2, at, at))
     note = "part of a longer stored quote" if truncated else None
     return _Align("altered", similarity, first, last, tuple(sorted(changes, key=lambda c: c[1])), note,
-                  matched / max(n, window))
+                  matched / max(n, window), spread=abs(n - window), **shape)
+
+
+MAX_SWAPS = 2
+
+
+def _positional(claim: Sequence[str], stored: Sequence[str]) -> list | None:
+    """Word-for-word opcodes when the claim has as many words as the stored
+    quote and at most ``MAX_SWAPS`` of them differ, else None. (The longest-
+    block matching can line a repeated word up with the wrong copy: "That's
+    trombone, terrible," against "That's terrible, terrible," is one word
+    changed, not one added and one cut.)"""
+    if len(claim) != len(stored):
+        return None
+    differ = [k for k, (a, b) in enumerate(zip(claim, stored)) if a != b]
+    if len(differ) > MAX_SWAPS:
+        return None
+    ops, pos = [], 0
+    for k in differ:
+        if ops and ops[-1][0] == "replace" and ops[-1][2] == k:
+            ops[-1] = ("replace", ops[-1][1], k + 1, ops[-1][3], k + 1)
+        else:
+            if k > pos:
+                ops.append(("equal", pos, k, pos, k))
+            ops.append(("replace", k, k + 1, k, k + 1))
+        pos = k + 1
+    if pos < len(claim):
+        ops.append(("equal", pos, len(claim), pos, len(claim)))
+    return ops
 
 
 def _edge(b1: int, b2: int, core: list) -> int:
@@ -455,28 +515,15 @@ def verify(store: Any, claim: str, speaker: str | None = None, limit: int = 5) -
 
 def _verify(store: Any, claim: str, cwords: list[Word], speaker: str | None, limit: int) -> list[Verdict]:
     ckeys = [w.key for w in cwords]
-    rows = _load_rows(store, phrase_ids(store, ckeys, CANDIDATES))
-    aligned = _aligned(ckeys, rows)
-    whole = any(a.match in ("exact", "truncated") for _, a in aligned)
-    stitched: Verdict | None = None
-    if not whole:  # the words are not stored as they stand: look wider
-        seen = {r.id for r in rows}
-        more = _load_rows(store, [i for i in ranked_ids(store, ckeys, CANDIDATES) if i not in seen])
-        rows += more
-        aligned += _aligned(ckeys, more)
-        missing = _uncovered(ckeys, rows)
-        if missing:
-            extra = ranked_ids(store, missing, limit=CANDIDATES // 2)
-            seen = {r.id for r in rows}
-            more = _load_rows(store, [i for i in extra if i not in seen])
-            rows += more
-            aligned += _aligned(ckeys, more)
-        stitched = _stitch(store, claim, cwords, rows)
+    aligned, stitched, stats = _search(store, claim, cwords)
+    close = bool(aligned)
+    aligned = _believed(store, ckeys, aligned, stats)
     speaker_ids = _speaker_ids(store, speaker) if speaker else None
 
-    aligned.sort(key=lambda ra: (-ra[1].rank, _ORDER[ra[1].match], -round(ra[1].similarity, 3), ra[0].id))
+    aligned.sort(key=lambda ra: (_desc(ra[1].rank), _ORDER[ra[1].match], -round(ra[1].similarity, 3),
+                                 ra[0].id))
     if speaker_ids is not None:  # with equal words, the right speaker first
-        aligned.sort(key=lambda ra: (-ra[1].rank, _wrong(ra[0], speaker_ids)))
+        aligned.sort(key=lambda ra: (-ra[1].rank[0], _wrong(ra[0], speaker_ids)))
     top = aligned[:limit]
     hits = _hits(store, ((r, a.first, a.last) for r, a in top))
     out: list[Verdict] = []
@@ -495,9 +542,116 @@ def _verify(store: Any, claim: str, cwords: list[Word], speaker: str | None, lim
         out.insert(0, stitched)
         out = out[:limit]
     if not out:
-        out = [Verdict("not found", 0.0, claim, claimed_speaker=speaker,
-                       note="no stored quote has these words")]
+        note = ("stored quotes share only a few common words with it, as many would by chance"
+                if close else "no stored quote has these words")
+        out = [Verdict("not found", 0.0, claim, claimed_speaker=speaker, note=note)]
     return out
+
+
+def _desc(key: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(-x for x in key)
+
+
+def _search(store: Any, claim: str, cwords: list[Word]
+            ) -> tuple[list[tuple[_Row, _Align]], Verdict | None, TermStats | None]:
+    """The candidates aligned with the claim, a stitched verdict if the claim
+    joins pieces of several quotes, and the frequencies of the claim's words
+    looked up on the way."""
+    ckeys = [w.key for w in cwords]
+    rows = _load_rows(store, phrase_ids(store, ckeys, CANDIDATES))
+    aligned = _aligned(ckeys, rows)
+    stats: TermStats | None = None
+    if any(a.match in ("exact", "truncated") for _, a in aligned):
+        return aligned, None, stats
+    # the words are not stored as they stand: look wider
+    stats = term_stats(store, content_terms(ckeys))
+    seen = {r.id for r in rows}
+    more = _load_rows(store, [i for i in ranked_ids(store, ckeys, CANDIDATES, stats=stats) if i not in seen])
+    rows += more
+    aligned += _aligned(ckeys, more)
+    if len(ckeys) <= SHORT or (not aligned and len(ckeys) <= 2 * SHORT):
+        # few words, or none rare: with a word changed, the stop words may be all there is to go by
+        stats = term_stats(store, ckeys, stats)
+        seen = {r.id for r in rows}
+        more = _load_rows(store, [i for i in gapped_ids(store, ckeys, stats, CANDIDATES) if i not in seen])
+        rows += more
+        aligned += _aligned(ckeys, more)
+    missing = _uncovered(ckeys, rows)
+    if missing:
+        extra = ranked_ids(store, missing, limit=CANDIDATES // 2, stats=stats)
+        seen = {r.id for r in rows}
+        more = _load_rows(store, [i for i in extra if i not in seen])
+        rows += more
+        aligned += _aligned(ckeys, more)
+    return aligned, _stitch(store, claim, cwords, rows), stats
+
+
+# altered: at most this many stored quotes expected to line up as well by chance (see chance());
+# calibrated on PolNeAR (benchmarks/verify_polnear.py prints the false-altered rate of random claims)
+MAX_CHANCE = 0.2  # the claim lines up with a whole stored quote
+MAX_CHANCE_ONE_WORD = 0.05  # ... sharing only one word with it (two-word claims)
+MAX_CHANCE_IN_SPAN = 0.01  # the claim lines up with a span of a longer quote
+
+
+def _bar(a: _Align) -> float:
+    if not a.framed:
+        return MAX_CHANCE_IN_SPAN
+    return MAX_CHANCE_ONE_WORD if len(a.shared) == 1 else MAX_CHANCE
+
+
+def chance(a: _Align, n: int, m: int, stats: TermStats, lengths: Lengths | None = None) -> float:
+    """About how many stored quotes would line up with a claim of ``n`` words
+    as well as ``a`` (against a stored quote of ``m`` words) by chance alone:
+    an E-value, as in sequence search. A stored word is taken to be ``key``
+    with probability q = (share of quotes holding it) / (mean words per quote).
+
+    * the claim lines up with the whole stored quote (``a.framed``): quotes of
+      ``m`` words, times the ways to place the shared words among the claim's
+      (C(max(n, m), M)), times the product of their q;
+    * the claim lines up with a span of a longer quote: every word of the store
+      could start the span (quotes x mean words), times the ways to place the
+      shared words in the claim (C(n, M)) and in the span (C(span - 1, M - 1)),
+      times the product of their q.
+
+    Without ``lengths`` the result is an upper bound (every quote taken to be
+    ``m`` words long, the mean length taken as 1)."""
+    shared = a.shared
+    k = len(shared)
+    mean = max(1.0, lengths.mean) if lengths is not None else 1.0
+    e = float(max(1, stats.quotes))
+    for key in shared:
+        share = stats.share(key)
+        e *= (1.0 if share is None else share) / mean
+    if a.framed:
+        return e * (lengths.share(m) if lengths is not None else 1.0) * math.comb(max(n, m), k)
+    span = a.last - a.first + 1
+    return e * mean * math.comb(n, k) * math.comb(max(span - 1, 0), max(k - 1, 0))
+
+
+def _believed(store: Any, ckeys: list[str], aligned: list[tuple[_Row, _Align]],
+              stats: TermStats | None) -> list[tuple[_Row, _Align]]:
+    """``aligned`` without the altered matches that chance explains as well
+    (\"the weather is nice\" shares a stop word or two with many quotes; a
+    claim of two words shares one word with many two-word quotes): see
+    :func:`chance` and ``MAX_CHANCE``. Word counts are looked up only when an
+    upper bound from the counts at hand does not settle it. Without an FTS5
+    index (no counts) an altered match needs two shared words."""
+    if not any(a.match == "altered" for _, a in aligned):
+        return aligned
+    if stats is None:
+        stats = term_stats(store, content_terms(ckeys))
+    if stats is None:
+        return [(r, a) for r, a in aligned if a.match != "altered" or len(a.shared) >= 2]
+    n = len(ckeys)
+    open_ = [(r, a) for r, a in aligned
+             if a.match == "altered" and chance(a, n, len(r.keys), stats) > _bar(a)]
+    if not open_:
+        return aligned
+    if any(stats.count(k) is None for _, a in open_ for k in a.shared):
+        stats = term_stats(store, ckeys, stats)
+    lengths = quote_lengths(store, stats.quotes)
+    doubtful = {id(a) for r, a in open_ if chance(a, n, len(r.keys), stats, lengths) > _bar(a)}
+    return [(r, a) for r, a in aligned if id(a) not in doubtful]
 
 
 def _worth(ckeys: list[str], row: _Row) -> bool:
@@ -679,7 +833,7 @@ def _trace(store: Any, cwords: list[Word], limit: int) -> list[Appearance]:
     ckeys = [w.key for w in cwords]
     ids = candidate_ids(store, ckeys, limit)
     best: dict[int, tuple[_Row, _Align]] = {}
-    for row, a in _aligned(ckeys, _load_rows(store, ids)):
+    for row, a in _believed(store, ckeys, _aligned(ckeys, _load_rows(store, ids)), None):
         if a.similarity < TRACE_MIN_SIMILARITY:
             continue
         old = best.get(row.document_id)

@@ -8,12 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import quote
+from conftest import span as span_of
 from quotes import search
 from quotes.pipeline import Extractor
 from quotes.reader import read_sources
 from quotes.search import normalize, words
 from quotes.store import Store
-from quotes.verify import ClaimError, context_around, verify
+from quotes.types import Document, Speaker
+from quotes.verify import ClaimError, context_around, trace, verify
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_133ad203e76a5764.txt"
 LATEST = "The latest coup d\u2019\u00e9tat attempt is an extremely dangerous act of violence"
@@ -181,3 +184,85 @@ def test_normalize_keeps_offsets(s):
     assert len(norm) == len(s)
     for w in words(s):
         assert normalize(s[w.start:w.end]) == norm[w.start:w.end]
+
+
+# ------------------------------------------------------------------ short quotes
+
+SHORT_QUOTES = (  # stored in this order: the long "build the wall" quote first
+    "And I always say the wall, we\u2019re going to build the wall. It\u2019s going to be a real deal,",
+    "We\u2019re going to build a wall,",
+    "This is fantastic!",
+    "It\u2019s fine,",
+    "It\u2019s doable,",
+    "It\u2019s nonsense,",
+    "That\u2019s terrible, terrible,",
+    "He talked the talk and walked the walk,",
+    "Will we be thrown out of this country?",
+    "No country can be an outsider of this issue,",
+    "Your Honor,",
+    "Big time.",
+    "I hope so,",
+    "We need change,",
+)
+
+
+@pytest.fixture(scope="module")
+def short_store(tmp_path_factory):
+    """The seed article (rules engine) and an article of short quotes (hand-marked)."""
+    store = Store(str(tmp_path_factory.mktemp("verify_short") / "quotes.db"))
+    doc = next(read_sources([str(SEED)]))
+    store.add(doc, Extractor(engine="rules").extract(doc), "rules")
+    text = "".join(f"\u201c{q}\u201d Speaker {i} said.\n\n" for i, q in enumerate(SHORT_QUOTES))
+    marked = [quote(text, f"\u201c{q}\u201d", "direct",
+                    Speaker(f"Speaker {i}", "person", span_of(text, f"Speaker {i} ")),
+                    span_of(text, "said", i + 1))
+              for i, q in enumerate(SHORT_QUOTES)]
+    store.add(Document.from_text(text, path="short.txt"), marked, "rules")
+    return store
+
+
+def diff_of(v) -> list[tuple[str, str, str]]:
+    return [(c.op, c.stored, c.claimed) for c in v.diff]
+
+
+@pytest.mark.parametrize("claim, stored, old, new", [
+    ("This is trombone!", "This is fantastic!", "fantastic", "trombone"),  # only stop words left
+    ("I hope walrus,", "I hope so,", "so", "walrus"),
+    # a repeated word: the longest-block match would line "terrible" up with the wrong copy
+    ("That\u2019s trombone, terrible,", "That\u2019s terrible, terrible,", "terrible", "trombone"),
+    ("walrus Honor,", "Your Honor,", "Your", "walrus"),  # one shared word, rare in this store
+])
+def test_short_quote_with_one_word_changed(short_store, claim, stored, old, new):
+    top = verify(short_store, claim)[0]
+    assert (top.verdict, top.hit.text, diff_of(top)) == ("altered", stored, [("changed", old, new)])
+
+
+def test_quote_as_long_as_the_claim_comes_first(short_store):
+    """One word changed in a six-word quote, not the same six words altered inside a longer one."""
+    got = verify(short_store, "We\u2019re going to build volcano wall,")
+    assert (got[0].verdict, got[0].hit.text, diff_of(got[0])) == \
+        ("altered", "We\u2019re going to build a wall,", [("changed", "a", "volcano")])
+    assert got[1].hit.text.startswith("And I always say the wall")
+
+
+NOTHING = "no stored quote has these words"
+CHANCE = "stored quotes share only a few common words with it, as many would by chance"
+
+
+@pytest.mark.parametrize("claim, note", [
+    ("the weather is nice", NOTHING),
+    ("the and", CHANCE),  # "talked the talk and walked ..." with a word dropped
+    ("we out", CHANCE),  # "will we be thrown out": two common words with a gap
+    ("an of", CHANCE),
+    ("It\u2019s walrus,", CHANCE),  # one common word shared with three two-word quotes
+    ("walrus,", NOTHING),  # a one-word quote changed shares nothing
+])
+def test_unrelated_short_claim_is_not_found(short_store, claim, note):
+    got = verify(short_store, claim)
+    assert [(v.verdict, v.note) for v in got] == [("not found", note)]
+
+
+def test_trace_lists_no_chance_alteration(short_store):
+    assert trace(short_store, "the and") == []
+    got = trace(short_store, "We\u2019re going to build a wall")
+    assert [(a.match, a.hit.text) for a in got] == [("exact", "We\u2019re going to build a wall,")]
