@@ -34,6 +34,7 @@ _WEAK_LEADING = frozenset("called calls calling describe described describes dub
 # Reporting verbs whose object is the one spoken to, never the speaker ("told her supporters").
 _OBJECT_CUES = frozenset("told tells tell asked asks ask warned warns urged urges".split())
 _PREPOSITIONS = frozenset("to for with from by at on of in into about against toward towards".split())
+_MODALS = frozenset("will would should could might may can must shall".split())
 _CLAUSE_LINKS = frozenset("and or but who which that while as when because since if than".split())
 
 
@@ -299,6 +300,8 @@ def leading_cue(ctx: DocContext, qi: int) -> Decision | None:
     if put is not None:
         return put
     for k in reversed(window):
+        if k > 0 and toks[k - 1].lower in _MODALS:
+            continue  # "he expected Americans will say “no”": a hypothetical, not the speech reported
         if _cue_at(ctx, k) and toks[k].lower not in _WEAK_LEADING:
             between = text[toks[k].end:ctx.quotes[qi].span.start]
             if not regex.search(r"[,:]\s*$|\bthat\s*$|^\s*$", between) and len(between) > 40:

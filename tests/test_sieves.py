@@ -113,6 +113,9 @@ CASES = [
      "lawsuit", "leading_cue"),
     ("The billionaire businessman began by talking about the port, saying the harbour is now “a disgrace”.",
      "“a disgrace", "billionaire businessman", "leading_cue"),
+    # a modal cue is hypothetical speech: the reporting verb before it speaks
+    ("Maria Lopez said she expected that voters will say “no, not this time” to the plan.", "“no",
+     "Maria Lopez", "leading_cue"),
     # formerly known defects
     pytest.param("The Harbour Ministry issued a statement on Monday. “The port will stay open,” the statement "
                  "said.", "“The", "Harbour Ministry", "trailing_cue"),
