@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.run [--corpus DIR] [--json out.json]
         [--engines rules,stanza] [--workers 2] [--quick] [--store-quotes 1000000]
-        [--only store]
+        [--only store] [--paragraph-scope]
 
 Corpus: PolNeAR train texts (../shared/data/polnear/train/text) when present,
 else the project's samples/*.txt repeated to 1,000 articles. ``--quick`` takes
@@ -17,6 +17,10 @@ References, over the same texts:
   scan       a bare regex scan for quote marks (the limit for any extractor)
   naive      benchmarks/naive.py: a quote regex plus a "X said" regex, JSON lines out
   tokenizer  stanza's tokenizer over every whole article, as a user would naively run it
+             (with the stanza engine's torch threads: QUOTES_TORCH_THREADS, default 1)
+
+``--paragraph-scope`` adds the stanza engine with its model run over every paragraph that
+holds a quote (``QUOTES_STANZA_SCOPE=paragraphs``), to show what the windows save.
 
 Store: insert rate via ``Store.add_many`` (one transaction per 100 documents)
 and ``Store.add`` (one per document); ``quotes list --speaker`` and
@@ -120,8 +124,17 @@ def corpus_size(d: Path) -> tuple[int, int]:
 # ------------------------------------------------------------------ children
 
 def child_tokenize(corpus: str) -> int:
-    """stanza's tokenizer over every whole article (the naive neural baseline)."""
+    """stanza's tokenizer over every whole article (the naive neural baseline).
+
+    torch runs with the stanza engine's intra-op threads (``QUOTES_TORCH_THREADS``, default
+    1), so the two neural runs compare like with like; torch's own default (one thread per
+    core) is many times slower as soon as anything else runs on the machine (measured: 100
+    PolNeAR articles, load average 3.5: 17.9 s with 1 thread, 85 s with 2).
+    """
     import stanza
+    import torch
+
+    torch.set_num_threads(int(os.environ.get("QUOTES_TORCH_THREADS", "1")))
 
     try:
         nlp = stanza.Pipeline(lang="en", processors="tokenize", dir=str(MODELS), download_method=None,
@@ -338,6 +351,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     st = Store(str(db))
                     runs[key]["quotes"] = st.execute("select count(*) from quotes")[0][0]
                     st.close()
+        if "stanza" in engines and args.paragraph_scope:
+            # the stanza engine as it was before windows: the model over every quote paragraph
+            key = "stanza (paragraph scope)"
+            say(f"{key} ...")
+            db = tmp / "stanza-paragraphs.db"
+            env = dict(os.environ, QUOTES_STANZA_SCOPE="paragraphs")
+            runs[key] = rates(measure(extract_cmd(corpus, db, "stanza", 1), env=env), docs, nbytes)
+            if db.exists():
+                from quotes.store import Store
+
+                st = Store(str(db))
+                runs[key]["quotes"] = st.execute("select count(*) from quotes")[0][0]
+                st.close()
         if "stanza" in engines and not args.no_tokenizer:
             say("stanza tokenizer over whole articles ...")
             runs["tokenizer"] = rates(measure([PY, "-m", "benchmarks.run", "--child-tokenize", str(corpus)]),
@@ -368,6 +394,10 @@ def ratios(runs: dict[str, Any], workers: int) -> dict[str, float]:
         r = ratio(f"{engine} --workers {workers}", engine)
         if r is not None:
             out[f"{engine} workers {workers} / 1"] = r
+    scoped = "stanza (paragraph scope)"
+    if ratio(scoped, "tokenizer") is not None:
+        out[f"{scoped} / tokenizer"] = ratio(scoped, "tokenizer")
+        out[f"{scoped} / tokenizer (cpu)"] = ratio(scoped, "tokenizer", "cpu_articles_per_s")
     return out
 
 
@@ -402,6 +432,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--store-quotes", type=int, default=None,
                     help="Size of the synthetic store (default 1,000,000; --quick 100,000; 0: skip).")
     ap.add_argument("--no-tokenizer", action="store_true", help="Skip the whole-article tokenizer reference.")
+    ap.add_argument("--paragraph-scope", action="store_true",
+                    help="Also run the stanza engine with the model over whole quote paragraphs "
+                         "(QUOTES_STANZA_SCOPE=paragraphs) instead of windows around doubtful points.")
     ap.add_argument("--only", choices=("all", "store"), default="all",
                     help="store: only the synthetic store benchmark (inserts, list --speaker, verify).")
     ap.add_argument("--silent", action="store_true", help="No progress lines on stderr.")

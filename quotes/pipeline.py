@@ -52,10 +52,14 @@ class Extractor:
         self._rules = RuleSegmenter()
 
     def sentences(self, text: str, paras: list[Span]) -> list[tuple[int, int]]:
-        """Sentences of every paragraph. The neural engine runs only on the paragraphs that hold
-        an opening quote mark, where attribution reads sentence boundaries: about 40% of a
-        news article's text (apostrophes are in nearly every paragraph, so they don't count);
-        the rest is split by rules."""
+        """Sentences of every paragraph. Paragraphs with no opening quote mark (apostrophes are
+        in nearly every paragraph, so they don't count) are split by rules. The paragraphs that
+        hold one, where attribution reads sentence boundaries, go to the engine; the stanza
+        engine splits them by rules too and asks its model only about the doubtful points in
+        them ("George H.W. Bush", "into the U.S. They", a line break), from a small window of
+        text around each, in one call per document: the model reads about 1.2% of PolNeAR’s
+        text (whole quote paragraphs: 38%). Refining every paragraph the same way changed no
+        score on PolNeAR train or dev and asks the model four times as often."""
         if isinstance(self.segmenter, RuleSegmenter):
             return self.segmenter.sentences(text, [(p.start, p.end) for p in paras])
         wanted = {i for i, p in enumerate(paras) if not _QUOTING_MARKS.isdisjoint(p.text)}

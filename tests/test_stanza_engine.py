@@ -11,9 +11,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from quotes.errors import ModelError
-from quotes.stanza_engine import SHIPPED_MODELS, StanzaSegmenter, download_models, load_pipeline
+from quotes.segment import RuleSegmenter
+from quotes.segment import paragraphs as rule_paragraphs
+from quotes.stanza_engine import (_END_RUN, _LINE_BREAK, SHIPPED_MODELS, StanzaSegmenter, _doubt,
+                                  download_models, load_pipeline)
 
 SHIPPED_PT = SHIPPED_MODELS / "en" / "tokenize" / "ewt.pt"
 
@@ -66,7 +71,8 @@ def test_offline_tokenize_only(seg):
 def test_sentences_exact_offsets(seg):
     regions = paragraphs(TEXT)
     assert len(regions) == 4
-    got = seg.sentences(TEXT, regions)
+    got = seg.model_sentences(TEXT, regions)
+    assert seg.sentences(TEXT, regions) == got  # no doubtful point here: rules and model agree
     assert [TEXT[s:e] for s, e in got] == EXPECTED
     # offsets are exact, in order, inside their regions, and never split "Mr."
     for s, e in got:
@@ -81,16 +87,152 @@ def test_sentences_exact_offsets(seg):
 
 def test_subset_of_regions_and_offsets(seg):
     regions = paragraphs(TEXT)
-    whole = seg.sentences(TEXT, regions)
+    whole = seg.model_sentences(TEXT, regions)
     quote_para = regions[2]
-    sub = seg.sentences(TEXT, [quote_para])
+    sub = seg.model_sentences(TEXT, [quote_para])
     assert sub == [(s, e) for s, e in whole if quote_para[0] <= s < quote_para[1]]
     assert [TEXT[s:e] for s, e in sub] == EXPECTED[3:5]
     # a region not at the start of a line, and empty / blank regions
     s0 = TEXT.index("Mr. Smith said the bill")
-    assert seg.sentences(TEXT, [(s0, regions[1][1])]) == [(s0, regions[1][1])]
-    assert seg.sentences(TEXT, []) == []
-    assert seg.sentences(TEXT, [(0, 0), (22, 24)]) == []
+    for split in (seg.model_sentences, seg.sentences):
+        assert split(TEXT, [(s0, regions[1][1])]) == [(s0, regions[1][1])]
+        assert split(TEXT, []) == []
+        assert split(TEXT, [(0, 0), (22, 24)]) == []
+    with pytest.raises(ValueError):
+        seg.sentences(TEXT, [(0, len(TEXT) + 1)])
+
+
+# Doubtful points for the windowed path: an initialism before a name (H.W.), an abbreviation
+# ending a sentence (U.S.), a line break with no end mark, a month (Nov. 8). Titles (Sen.,
+# Gov.) are never a boundary, whatever the model says.
+DOUBT = (
+    "Campaign notes\n\n"
+    "\u201cWe will win,\u201d said Minnesota Sen. Al Franken, who backed George H.W. Bush\u2019s rival in 1988.\n\n"
+    "Officials flew into the U.S. They landed at\u00a0noon. \u201cIt is done,\u201d Gov. Mike Pence said.\n"
+    "REUTERS REPORTS\n"
+    "The vote is on Nov. 8 and nobody doubts it.  \u201cGood,\u201d she said.\n"
+)
+DOUBT_SENTENCES = [
+    "Campaign notes",
+    "\u201cWe will win,\u201d said Minnesota Sen. Al Franken, who backed George H.W. Bush\u2019s rival in 1988.",
+    "Officials flew into the U.S.",
+    "They landed at\u00a0noon.",
+    "\u201cIt is done,\u201d Gov. Mike Pence said.",
+    "REUTERS REPORTS",
+    "The vote is on Nov. 8 and nobody doubts it.",
+    "\u201cGood,\u201d she said.",
+]
+
+
+def _exact(text, regions, got):
+    """Sentences are stripped slices of the text, in order, inside a region, and together
+    cover every non-space character of the regions."""
+    assert got == sorted(got)
+    assert all(e1 <= s2 for (_, e1), (s2, _) in zip(got, got[1:]))
+    covered = set()
+    for s, e in got:
+        assert s < e and text[s:e] == text[s:e].strip()
+        assert any(rs <= s and e <= re_ for rs, re_ in regions)
+        covered.update(range(s, e))
+    for rs, re_ in regions:
+        assert all(i in covered for i in range(rs, re_) if not text[i].isspace())
+
+
+def test_windows_decide_doubtful_points():
+    seg = StanzaSegmenter(scope="windows")
+    regions = [(p.start, p.end) for p in rule_paragraphs(DOUBT)]
+    got = seg.sentences(DOUBT, regions)
+    assert [DOUBT[s:e] for s, e in got] == DOUBT_SENTENCES
+    _exact(DOUBT, regions, got)
+    # the rules alone get three of the four doubtful points wrong (H.W., U.S., the line break)
+    rules = RuleSegmenter().sentences(DOUBT, regions)
+    assert len(set(rules) ^ set(got)) >= 6
+    # every doubtful point went to the model in ONE call, which read only windows of the text
+    assert seg.asked == 4 and seg.calls == 1
+    assert 0 < seg.model_chars < len(DOUBT) * 0.8
+
+
+def test_windows_agree_with_the_model_on_whole_paragraphs():
+    """Same sentences, same offsets, whether the model reads windows or whole paragraphs."""
+    regions = [(p.start, p.end) for p in rule_paragraphs(DOUBT)]
+    windows = StanzaSegmenter(scope="windows")
+    whole = StanzaSegmenter(scope="paragraphs")
+    assert windows.sentences(DOUBT, regions) == whole.sentences(DOUBT, regions) \
+        == whole.model_sentences(DOUBT, regions)
+    assert whole.asked == 0 and whole.model_chars > windows.model_chars
+
+
+def test_windows_offsets_with_crlf_tabs_and_shifted_regions():
+    text = "Intro line.\r\n\r\n" + DOUBT.replace("\n", "\r\n").replace("  \u201cGood", " \t \u201cGood")
+    regions = [(p.start, p.end) for p in rule_paragraphs(text)]
+    seg = StanzaSegmenter()
+    got = seg.sentences(text, regions)
+    _exact(text, regions, got)
+    want = ["Intro line."] + [x.replace("\n", "\r\n") for x in DOUBT_SENTENCES]
+    assert [text[s:e] for s, e in got] == want
+    # a region starting mid-paragraph, right at a doubtful point's sentence
+    s0 = text.index("Officials")
+    e0 = text.index("noon.") + len("noon.")
+    assert [text[s:e] for s, e in seg.sentences(text, [(s0, e0)])] == \
+        ["Officials flew into the U.S.", "They landed at\u00a0noon."]
+
+
+def test_scope_choice(monkeypatch):
+    monkeypatch.setenv("QUOTES_STANZA_SCOPE", "paragraphs")
+    assert StanzaSegmenter().scope == "paragraphs"
+    assert StanzaSegmenter(scope="windows").scope == "windows"
+    monkeypatch.setenv("QUOTES_STANZA_SCOPE", "everything")
+    with pytest.raises(ValueError, match="everything"):
+        StanzaSegmenter()
+
+
+def _doubtful_or_line_break(text, lo, hi, pos):
+    """Is a boundary ending at ``pos`` one the windowed path may move away from the rules'?"""
+    for m in _END_RUN.finditer(text, lo, hi):
+        if m.end() == pos:
+            return _doubt(text, m.start(), m.end(), hi) is not None
+    return any(m.start() == pos for m in _LINE_BREAK.finditer(text, lo, hi))
+
+
+@pytest.mark.parametrize("sample", sorted((Path(__file__).resolve().parents[1] / "samples").glob("*.txt")),
+                         ids=lambda p: p.stem)
+def test_windows_differ_from_rules_only_at_doubtful_points(seg, sample):
+    text = sample.read_text(encoding="utf-8")
+    regions = [(p.start, p.end) for p in rule_paragraphs(text)]
+    got = seg.sentences(text, regions)
+    _exact(text, regions, got)
+    rules = RuleSegmenter().sentences(text, regions)
+    for lo, hi in regions:
+        mine = {e for s, e in got if lo <= s < hi and e < hi}
+        theirs = {e for s, e in rules if lo <= s < hi and e < hi}
+        for pos in mine ^ theirs:
+            assert _doubtful_or_line_break(text, lo, hi, pos), (sample.name, text[max(0, pos - 30):pos + 10])
+
+
+_PIECES = st.sampled_from([
+    "Mr.", "Sen.", "U.S.", "H.W.", "Nov.", "8", "Bush", "They", "said", "the", "vote", "\u201c", "\u201d",
+    "\"", ".", "...", "\u2026", "?", "!", ",", " ", " ", " ", "  ", "\n", "\r\n", "\t", "\u00a0", "\u0085",
+    "\u0097", "\u2014", "#tag", "(", ")", "e.g.", "J.", "1990s.", "'s",
+])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_PIECES, min_size=1, max_size=40))
+def test_windows_offsets_property(seg, pieces):
+    text = "".join(pieces)
+    regions = [(p.start, p.end) for p in rule_paragraphs(text)]
+    _exact(text, regions, seg.sentences(text, regions))
+
+
+def test_pipeline_load_restores_stanza(tmp_path):
+    """The load skips stanza's unused optimizer for a predicting model, and puts stanza back."""
+    from stanza.models.common import utils as stanza_utils
+
+    before = stanza_utils.get_optimizer
+    d = _copy_shipped(tmp_path)
+    nlp = StanzaSegmenter(d).load()
+    assert stanza_utils.get_optimizer is before
+    assert [s.text for s in nlp("It rained. Then it stopped.").sentences] == ["It rained.", "Then it stopped."]
 
 
 def test_missing_model_dir(tmp_path):
