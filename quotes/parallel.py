@@ -61,9 +61,7 @@ def _init(engine: str, models: str | None, sieves: str | None, threads: int | No
 
     try:
         _WORKER = Extractor(engine=engine, models=models, sieves=sieves)
-        load = getattr(_WORKER.segmenter, "load", None)
-        if callable(load):
-            load()
+        _WORKER.load()
     except BaseException as e:  # kept and reported by _ready / _extract
         _WORKER = _Failure(e)
 

@@ -50,6 +50,21 @@ class Extractor:
         self.sieves = sieves
         self.segmenter = make_segmenter(engine, models)
         self._rules = RuleSegmenter()
+        # speaker types from stanza NER when the model directory has an NER model (Stanford's,
+        # after `quotes models download`); reads resources.json only, stanza loads on first use
+        self.ner = None
+        if engine == "stanza":
+            from .ner import NerTagger
+            self.ner = NerTagger(models)
+
+    def load(self) -> None:
+        """Load the models now (the first document would otherwise), so that a broken model
+        directory fails before anything is read or stored."""
+        load = getattr(self.segmenter, "load", None)
+        if callable(load):
+            load()
+        if self.ner is not None:
+            self.ner.load()
 
     def sentences(self, text: str, paras: list[Span]) -> list[tuple[int, int]]:
         """Sentences of every paragraph. Paragraphs with no opening quote mark (apostrophes are
@@ -70,7 +85,8 @@ class Extractor:
 
     def extract(self, document: Document | str) -> list[Quote]:
         doc = Document.from_text(document) if isinstance(document, str) else document
-        return extract_quotes(doc.text, self.sentences, self.sieves)
+        quotes = extract_quotes(doc.text, self.sentences, self.sieves)
+        return self.ner.type_speakers(doc, quotes) if self.ner is not None else quotes
 
 
 def extract_quotes(text: str, sentencer, sieves: str | None = None) -> list[Quote]:

@@ -224,6 +224,19 @@ def test_extractor_quotes_typed_end_to_end(ner_dir):
         assert m is None or TEXT[m.start:m.end] == m.text
 
 
+def test_stanza_extractor_types_speakers_with_ner_in_its_model_dir(ner_dir):
+    """The default engine pointed at a model directory with NER types speakers with it,
+    and says so in the explanation; the same engine on the shipped models does not."""
+    with_ner = Extractor(engine="stanza", models=ner_dir)
+    with_ner.load()
+    typed = {q.speaker.name: q for q in with_ner.extract(TEXT) if q.speaker}
+    assert typed["Finance Directorate"].speaker.type == "organization"
+    assert typed["Grace Court"].speaker.type == "person"
+    assert any("stanza NER" in line for line in typed["Finance Directorate"].explanation)
+    plain = {q.speaker.name: q for q in Extractor(engine="stanza").extract(TEXT) if q.speaker}
+    assert not any("stanza NER" in line for q in plain.values() for line in q.explanation)
+
+
 # --------------------------------------------------------------------------- errors
 
 def test_corrupt_ner_file_one_clear_line(ner_dir, tmp_path):

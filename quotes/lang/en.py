@@ -141,7 +141,7 @@ PRONOUNS: dict[str, str] = {
 # Titles and honorifics: stripped from canonical names, kept as roles.
 TITLES: frozenset[str] = frozenset(
     "mr mr. mrs mrs. ms ms. miss dr dr. prof prof. sir dame lord lady rev rev. "
-    "sen sen. senator rep rep. representative gov gov. governor president "
+    "sen sen. sens sens. senator senators rep rep. reps reps. representative gov gov. govs govs. governor president "
     "vice-president vp pres. gen gen. general col col. lt lt. capt capt. cmdr "
     "adm adm. sgt sgt. secretary minister chairman chairwoman chair speaker "
     "leader mayor judge justice attorney ambassador pope king queen prince "
