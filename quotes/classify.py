@@ -14,9 +14,31 @@ def _words(s: str) -> list[str]:
     return _WORD.findall(s)
 
 
+# The rules below count a quote's words only up to eight: its first nine are all they read
+# (a long quote is not read to its end).
+_ENOUGH_WORDS = 9
+_WORDS_READ_FIRST = 120  # characters: about 20 words
+
+
+def _first_words(s: str, limit: int = _ENOUGH_WORDS) -> list[str]:
+    """The first ``limit`` words of ``s``."""
+    words = _WORD.findall(s, 0, _WORDS_READ_FIRST)
+    if len(words) > limit:
+        return words[:limit]  # the next word starts inside the part read: these are whole
+    return words if len(s) <= _WORDS_READ_FIRST else _WORD.findall(s)[:limit]
+
+
 def _title_cased(words: list[str]) -> bool:
-    content = [w for w in words if w.lower() not in en.TITLE_SMALL_WORDS]
-    return bool(content) and all(w[:1].isupper() or w[:1].isdigit() for w in content)
+    """Does every word but the small ones ("of", "the") open with a capital or a digit (and is
+    there one such word)?"""
+    content = False
+    for w in words:
+        if w.lower() in en.TITLE_SMALL_WORDS:
+            continue
+        if not (w[:1].isupper() or w[:1].isdigit()):
+            return False
+        content = True
+    return content
 
 
 def _has_cue_before(ctx: DocContext, qi: int) -> bool:
@@ -45,8 +67,8 @@ def _headline(ctx: DocContext) -> bool:
 def classify(ctx: DocContext, qi: int) -> str:
     q = ctx.quotes[qi]
     text = ctx.text
-    words = _words(q.content.text)
-    n = len(words)
+    words = _first_words(q.content.text)
+    n = len(words)  # the number of words, or _ENOUGH_WORDS for any more
     s, e = ctx.sentence_of(q.span.start)
     prefix = text[s:q.span.start]
     starts_sentence = not prefix.strip() or prefix.rstrip().endswith(":")
@@ -55,7 +77,8 @@ def classify(ctx: DocContext, qi: int) -> str:
     headline = ctx.paragraph_index(q.span.start) == 0 and _headline(ctx)
     if prev_word in ("so-called", "so") and n <= 4:
         return "scare"  # the so-called “final offer”
-    if prev_word in ("read", "reads", "watched", "titled", "entitled") and _title_cased(words) and n >= 2:
+    if prev_word in ("read", "reads", "watched", "titled", "entitled") and n >= 2 and _title_cased(
+            words if n < _ENOUGH_WORDS else _words(q.content.text)):
         return "title"  # He has read “The Long Road Home”
     if q.depth:
         return "partial" if n >= 5 else "scare"
@@ -63,7 +86,7 @@ def classify(ctx: DocContext, qi: int) -> str:
         return "partial" if n > 3 else "scare"  # North Korea Sends Maduro ‘Invariable Support’
     if _CREDITED.match(text, q.span.end, q.span.end + 40):
         return "title"  # “Posthumous books could come with …,” by Boston Globe's Joseph P. Kahn
-    if _title_cased(words) and n <= 8 and not starts_sentence:
+    if n <= 8 and _title_cased(words) and not starts_sentence:
         if prev_word in en.TITLE_CUES or prev_word in ("on", "of", "with") or prev_word.endswith(("’s", "'s")):
             return "title"  # an interview with “Fox and Friends”, CNN’s “New Day”
         if (prev_word == "the" or n >= 2) and not _has_cue_before(ctx, qi) and not _has_cue_after(ctx, qi):

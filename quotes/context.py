@@ -8,16 +8,24 @@ nominal mentions are resolved against those events and the names in the text.
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .finder import Found
 from .lang import en
-from .mentions import Token, is_cue_verb, is_pronoun, np_after, speaker_before, tokens
+from .mentions import Token, is_cue_verb, is_pronoun, np_after, speaker_before, tokenise
 from .types import Span
 
 
 # How far (in characters) a sentence look-up reaches on either side of an offset.
 SENTENCE_REACH = 3000
+
+
+def _cue_word_indices(lowers: list[str]) -> list[int]:
+    """Indices of the tokens (given in lower case) that are a reporting-verb word (in any use)."""
+    return list(itertools.compress(itertools.count(), map(en.CUE_VERBS.__contains__, lowers)))
 
 
 @dataclass(frozen=True)
@@ -49,12 +57,12 @@ class DocContext:
     quotes: list[Found]
     kinds: list[str] = field(default_factory=list)
     decisions: list[Decision | None] = field(default_factory=list)
-    toks: list[Token] = field(default_factory=list)
+    toks: Sequence[Token] = field(default_factory=list)
     in_quote: list[bool] = field(default_factory=list)
     events: list[SpeechEvent] = field(default_factory=list)
     _sent_starts: list[int] = field(default_factory=list)
     _event_starts: list[int] = field(default_factory=list)
-    _cue_prefix: list[int] = field(default_factory=list)
+    _cue_tokens: list[int] = field(default_factory=list)  # cue-verb words outside quotes, in order
     _subjects: dict = field(default_factory=dict)
     _para_starts: list[int] = field(default_factory=list)
     _tok_starts: list[int] = field(default_factory=list)
@@ -64,8 +72,8 @@ class DocContext:
               quotes: list[Found]) -> "DocContext":
         ctx = cls(text, paragraphs, sorted(sentences), quotes)
         ctx.decisions = [None] * len(quotes)
-        ctx.toks = tokens(text)
-        ctx._tok_starts = [t.start for t in ctx.toks]
+        toks = tokenise(text)
+        ctx.toks, ctx._tok_starts = toks, toks.starts
         ctx._sent_starts = [s for s, _ in ctx.sentences]
         ctx._para_starts = [p.start for p in paragraphs]
         # which tokens stand inside an outer quote
@@ -75,12 +83,9 @@ class DocContext:
                 continue
             a = bisect.bisect_left(ctx._tok_starts, q.span.start)
             b = bisect.bisect_left(ctx._tok_starts, q.span.end)
-            for k in range(a, b):
-                ctx.in_quote[k] = True
-        prefix = [0]
-        for k, t in enumerate(ctx.toks):
-            prefix.append(prefix[-1] + (not ctx.in_quote[k] and t.lower in en.CUE_VERBS))
-        ctx._cue_prefix = prefix
+            if b > a:
+                ctx.in_quote[a:b] = [True] * (b - a)
+        ctx._cue_tokens = [k for k in _cue_word_indices(toks.lowers) if not ctx.in_quote[k]]
         ctx.events = ctx._speech_events()
         ctx._event_starts = [ev.cue.start for ev in ctx.events]
         return ctx
@@ -94,7 +99,8 @@ class DocContext:
         if i < 0:
             return (0, 0)
         s, e = self.sentences[i]
-        return max(s, offset - SENTENCE_REACH), min(e, offset + SENTENCE_REACH)
+        lo, hi = offset - SENTENCE_REACH, offset + SENTENCE_REACH
+        return (s if s > lo else lo), (e if e < hi else hi)
 
     def sentence_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self._sent_starts, offset) - 1)
@@ -109,29 +115,20 @@ class DocContext:
     def outside_tokens(self, start: int, end: int, first: int | None = None,
                        last: int | None = None) -> list[int]:
         """Indices of the tokens in ``[start, end)`` outside quotes; only the ``first`` or
-        ``last`` few of them when asked (without reading the rest)."""
+        ``last`` few of them when asked (a number below one counts as one)."""
         a, b = self.tok_index(start), self.tok_index(end)
         if first is not None:
-            out = []
-            for k in range(a, b):
-                if not self.in_quote[k]:
-                    out.append(k)
-                    if len(out) >= first:
-                        break
-            return out
+            outside = itertools.compress(range(a, b), map(operator.not_, self.in_quote[a:b]))
+            return list(itertools.islice(outside, max(first, 1)))
         if last is not None:
-            out = []
-            for k in range(b - 1, a - 1, -1):
-                if not self.in_quote[k]:
-                    out.append(k)
-                    if len(out) >= last:
-                        break
-            return out[::-1]
-        return [k for k in range(a, b) if not self.in_quote[k]]
+            outside = itertools.compress(range(b - 1, a - 1, -1), map(operator.not_, reversed(self.in_quote[a:b])))
+            return list(itertools.islice(outside, max(last, 1)))[::-1]
+        return list(itertools.compress(range(a, b), map(operator.not_, self.in_quote[a:b])))
 
     def has_cue_word(self, start: int, end: int) -> bool:
-        """Is a reporting-verb word (any use) outside quotes in ``[start, end)``? Constant time."""
-        return self._cue_prefix[self.tok_index(end)] > self._cue_prefix[self.tok_index(start)]
+        """Is a reporting-verb word (any use) outside quotes in ``[start, end)``? Logarithmic time."""
+        cues = self._cue_tokens
+        return bisect.bisect_left(cues, self.tok_index(start)) < bisect.bisect_left(cues, self.tok_index(end))
 
     def clause_subject_cached(self, key: tuple[int, int], compute) -> Span | None:
         cache = self._subjects
@@ -143,8 +140,9 @@ class DocContext:
     def _speech_events(self) -> list[SpeechEvent]:
         out: list[SpeechEvent] = []
         text, toks = self.text, self.toks
-        for k, t in enumerate(toks):
-            if self.in_quote[k] or not is_cue_verb(toks, k):
+        for k in self._cue_tokens:
+            t = toks[k]
+            if not is_cue_verb(toks, k):
                 continue
             if t.lower in ("call", "calls", "called", "calling", "point", "points", "pointed", "pointing",
                            "post", "posts", "posted", "report", "reports", "state", "states"):
@@ -155,7 +153,7 @@ class DocContext:
             subj = speaker_before(text, toks, k, s)
             if subj is not None and subj.text.split()[0].lower() in ("a", "an", "that", "which", "this"):
                 subj = None  # "an early morning tweet", "that almost suggested": not a speaker
-            if subj is not None and not any(self.in_quote[j] for j in range(self.tok_index(subj.start), k)):
+            if subj is not None and True not in self.in_quote[self.tok_index(subj.start):k]:
                 out.append(SpeechEvent(Span.of(text, t.start, t.end), subj, False))
                 continue
             if t.lower in en.STRONG_CUES:

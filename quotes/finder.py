@@ -12,6 +12,7 @@ All offsets are Python ``str`` offsets into the text as given.
 from __future__ import annotations
 
 import logging
+import re
 
 import regex
 from dataclasses import dataclass
@@ -30,6 +31,9 @@ _RIGHT_CONTEXT = ".,;:!?)]}>—–-…"
 MAX_DEPTH = 8
 # Markup left in article text (<tweet author="…">, <a href="…">): its attribute quotes are not quotations.
 _TAG = regex.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]{0,800})?/?>")
+# Any quote mark or apostrophe: what the finder jumps to (the standard library's search for a
+# set of characters is twice as fast as regex's).
+_MARK = re.compile(f"[{re.escape(en.ALL_MARKS)}]")
 
 
 @dataclass(frozen=True)
@@ -162,12 +166,16 @@ def find_quotes(text: str, paras: list[Span] | None = None) -> list[Found]:
         hi = para.end
         tags = [(m.start(), m.end()) for m in _TAG.finditer(text, para.start, para.end)] if "<" in para.text else []
         while i < hi:
+            mark = _MARK.search(text, i, hi)  # jump to the next mark
+            if mark is None:
+                break
+            i = mark.start()
             c = text[i]
-            if c not in en.ALL_MARKS:
-                i += 1
-                continue
             if tags and any(a < i < b for a, b in tags):
                 i += 1
+                continue
+            if c in "’'" and para.start < i < hi - 1 and text[i - 1].isalnum() and text[i + 1].isalnum():
+                i += 1  # Korea’s, don't: an apostrophe (what mark_role would say), the commonest mark
                 continue
             w = 1
             if c == "'" and i + 1 < hi and text[i + 1] == "'" and (

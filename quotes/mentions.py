@@ -6,8 +6,11 @@ and type does a mention have.
 """
 from __future__ import annotations
 
+import functools
+import itertools
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple, overload
 
 import regex
 
@@ -20,6 +23,7 @@ _TOKEN = regex.compile(
     r"|[^\s\p{L}\p{N}]",                     # one punctuation mark
     regex.V1,
 )
+_TOKEN_SPLIT = regex.compile(f"({_TOKEN.pattern})", regex.V1)  # the same, captured: split keeps the tokens
 
 DETERMINERS = frozenset("the a an this that these those his her its their our".split())
 # Capitalised words that open sentences but never names.
@@ -47,31 +51,85 @@ _DET_PHRASE_STOP = frozenset(
 NAME_PARTICLES = frozenset("al al- bin ibn de da del della di van von der la le du dos el".split())
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A word or a punctuation mark; ``text == document.text[start:end]``.
+
+    ``lower``, ``is_cap`` (starts with an upper-case letter) and ``is_word`` (starts with a
+    letter or digit) are computed once: the rules read them again and again."""
+
     start: int
     end: int
     text: str
+    lower: str
+    is_cap: bool
+    is_word: bool
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
 
-    @property
-    def is_cap(self) -> bool:
-        return self.text[:1].isupper()
+_new_token = functools.partial(tuple.__new__, Token)  # a Token from one row, built in C
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[:1].isalnum()
+
+class Tokens(Sequence[Token]):
+    """The tokens of a text, as a read-only sequence that builds each :class:`Token` on first
+    access.
+
+    A news article has thousands of tokens and the rules read only the few around quotes and
+    reporting verbs: building them all (and having the garbage collector walk them) cost more
+    than the rest of the extraction. Offsets and lower-case forms are kept as plain lists
+    (``starts``, ``lowers``) for bisection and whole-text scans."""
+
+    __slots__ = ("starts", "ends", "words", "lowers", "_made")
+
+    def __init__(self, starts: list[int], ends: list[int], words: list[str], lowers: list[str]):
+        self.starts, self.ends, self.words, self.lowers = starts, ends, words, lowers
+        self._made: list[Token | None] = [None] * len(words)
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    @overload
+    def __getitem__(self, k: int) -> Token: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[Token]: ...
+
+    def __getitem__(self, k: int | slice) -> Token | list[Token]:
+        if k.__class__ is slice:
+            return [self[i] for i in range(*k.indices(len(self._made)))]
+        tok = self._made[k]  # IndexError as a list would raise it
+        return tok if tok is not None else self._make(k)
+
+    def _make(self, k: int) -> Token:
+        if k < 0:
+            k += len(self._made)
+        word = self.words[k]
+        first = word[0]  # a token is never empty
+        tok = self._made[k] = _new_token((self.starts[k], self.ends[k], word, self.lowers[k], first.isupper(),
+                                          first.isalnum()))
+        return tok
+
+    def __iter__(self) -> Iterator[Token]:
+        return map(self.__getitem__, range(len(self._made)))
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """The tokens of ``text[start:end]``, with offsets into ``text``."""
+    return list(tokenise(text, start, end))
+
+
+def tokenise(text: str, start: int = 0, end: int | None = None) -> Tokens:
+    """The tokens of ``text[start:end]``, with offsets into ``text``, built lazily."""
     end = len(text) if end is None else end
-    return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text, start, end)]
+    # [space, token, space, token, …, space]: one call splits it all; offsets are running lengths
+    pieces = _TOKEN_SPLIT.split(text[start:end])
+    bounds = list(itertools.accumulate(map(len, pieces), initial=start))
+    words = pieces[1::2]
+    return Tokens(bounds[1:-1:2], bounds[2::2], words, list(map(str.lower, words)))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure, and called for the same few thousand words again and again
 def fold(s: str) -> str:
+    if s.isascii():
+        return s.lower().strip()  # the same: ASCII has no decompositions, no combining marks, no ’
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
     return s.replace("’", "'").lower().strip()
@@ -91,72 +149,99 @@ def _np_word(tok: Token) -> bool:
     return lw in en.NP_INNER_WORDS or lw in en.TITLES or lw in NAME_PARTICLES or lw.startswith("al-")
 
 
-def np_before(text: str, toks: list[Token], i: int, lo: int) -> Span | None:
+def _skip_adverbs_back(toks: Sequence[Token], j: int, lo: int) -> int:
+    """The last token at or before ``j`` (not left of ``lo``) that is not an auxiliary or adverb
+    ("also", "flatly"): what stands between a subject and its verb."""
+    while j >= 0:
+        t = toks[j]
+        if t.start < lo or t.is_cap or not (t.lower in AUX_ADVERBS or t.lower.endswith("ly")):
+            break
+        j -= 1
+    return j
+
+
+# (The functions below read each token once per step, into a local: a token sequence is
+# lazy (:class:`Tokens`) and every ``toks[k]`` is a call.)
+
+def np_before(text: str, toks: Sequence[Token], i: int, lo: int) -> Span | None:
     """The noun phrase ending just before token ``i`` (exclusive), not reaching left of ``lo``.
 
     Skips auxiliaries and adverbs between subject and verb ("Trump also said").
     """
-    j = i - 1
-    while j >= 0 and toks[j].start >= lo and (toks[j].lower in AUX_ADVERBS or toks[j].lower.endswith("ly")) \
-            and not toks[j].is_cap:
-        j -= 1
-    if j < 0 or toks[j].start < lo:
+    j = _skip_adverbs_back(toks, i - 1, lo)
+    if j < 0:
+        return None
+    t = toks[j]
+    if t.start < lo:
         return None
     paren_end = None
-    if toks[j].text == ")":
+    if t.text == ")":
         # "Sen. Richard J. Durbin (D-Ill.)": keep the parenthesis, read the name before it
         k = j - 1
-        while k >= 0 and toks[k].start >= lo and toks[k].text != "(" and j - k < 12:
+        while k >= 0 and j - k < 12:
+            tk = toks[k]
+            if tk.start < lo or tk.text == "(":
+                break
             k -= 1
         if k < 0 or toks[k].text != "(":
             return None
-        paren_end = toks[j].end
+        paren_end = t.end
         j = k - 1
-        if j < 0 or toks[j].start < lo:
+        if j < 0:
             return None
-    if toks[j].lower in en.PRONOUNS or toks[j].lower in ("who",):
+        t = toks[j]
+        if t.start < lo:
+            return None
+    if t.lower in en.PRONOUNS or t.lower == "who":
         # "who" stays the mention; the resolver reads it as the phrase before its comma
-        return Span.of(text, toks[j].start, toks[j].end)
-    if toks[j].text == "." and j > 0 and _abbrev_dot(toks, j):
+        return Span.of(text, t.start, t.end)
+    if t.text == "." and j > 0 and _abbrev_dot(toks, j):
         j -= 1  # "… Jr." ends the phrase with its dot left out
     end_j = j
     k = j
-    while k >= 0 and toks[k].start >= lo and ((toks[k].is_word and _np_word(toks[k]))
-                                              or (toks[k].text == "." and _abbrev_dot(toks, k))):
+    while k >= 0:
+        t = toks[k]
+        if t.start < lo or not ((t.is_word and _np_word(t)) or (t.text == "." and _abbrev_dot(toks, k))):
+            break
         k -= 1
     first = k + 1
     if k >= 0 and toks[k].start >= lo and toks[k].lower in DETERMINERS:
         first = k
     # trim connecting words at the left edge ("of", "and")
-    while first <= end_j and toks[first].lower in ("of", "and", "for", "at", "on") :
+    while first <= end_j and toks[first].lower in ("of", "and", "for", "at", "on"):
         first += 1
     # drop sentence-opening adverbs ("Meanwhile Trump")
-    while first <= end_j and toks[first].lower in NOT_NAMES and toks[first].lower not in DETERMINERS:
+    while first <= end_j:
+        low = toks[first].lower
+        if low not in NOT_NAMES or low in DETERMINERS:
+            break
         first += 1
     if first > end_j:
         return None
     # a phrase must hold a name or a head noun; "the" alone is nothing
-    words = [t for t in toks[first:end_j + 1]]
+    words = toks[first:end_j + 1]
     if not any(t.is_cap or t.lower in en.NP_INNER_WORDS or t.lower in en.TITLES for t in words
                if t.lower not in DETERMINERS):
         return None
     # the last word of a phrase is its head: "of" or a determiner cannot end it
-    while end_j >= first and toks[end_j].lower in ("of", "and", "the", "for", "at", "on"):
+    while end_j >= first and words[end_j - first].lower in ("of", "and", "the", "for", "at", "on"):
         end_j -= 1
     if end_j < first:
         return None
-    return Span.of(text, toks[first].start, paren_end or toks[end_j].end)
+    return Span.of(text, words[0].start, paren_end or words[end_j - first].end)
 
 
 _ABBREV_WORDS = frozenset("mr mrs ms dr sen rep gov gen lt col sgt capt cmdr adm rev prof st jr sr".split())
 
 
-def _abbrev_dot(toks: list[Token], k: int) -> bool:
+def _abbrev_dot(toks: Sequence[Token], k: int) -> bool:
     """Is the full stop at token ``k`` the end of a title or an initial ("Col.", "J.")
     glued to the word before it and followed by a capitalised word?"""
-    if k == 0 or toks[k - 1].end != toks[k].start:
+    if k == 0:
         return False
     prev = toks[k - 1]
+    if prev.end != toks[k].start:
+        return False
     if not (prev.lower in _ABBREV_WORDS or (len(prev.text) == 1 and prev.is_cap)):
         return False
     return k + 1 < len(toks) and toks[k + 1].is_cap
@@ -175,40 +260,43 @@ _NOUNISH_CUES = frozenset(
 _PREPS = frozenset("of to for with from by at on in into about as than".split())
 
 
-def is_cue_verb(toks: list[Token], k: int) -> bool:
+def is_cue_verb(toks: Sequence[Token], k: int) -> bool:
     """Is token ``k`` a reporting verb, not a noun ("his comments", "the report")?"""
-    low = toks[k].lower
+    t = toks[k]
+    low = t.lower
     if low not in en.CUE_VERBS:
         return False
-    if toks[k].is_cap and k > 0 and toks[k - 1].text not in ".!?\"“”:;":
+    if k == 0:
+        return True
+    prev = toks[k - 1]
+    if t.is_cap and prev.text not in ".!?\"“”:;":
         return False  # "the United States needs", "Secretary of State"
-    if low in _NOUNISH_CUES and k > 0:
-        prev = toks[k - 1]
-        pl = prev.lower
+    pl = prev.lower
+    if low in _NOUNISH_CUES:
         if not (pl in en.PRONOUNS or pl in ("who", "and", "also", "then", "which", "that") or pl.endswith("ly")
-                or (prev.is_cap and prev.lower not in NOT_NAMES) or prev.text in ",\"“”’'—–-"
+                or (prev.is_cap and pl not in NOT_NAMES) or prev.text in ",\"“”’'—–-"
                 or (prev.is_word and pl not in _PREPS and any(
                     t.lower in DETERMINERS for t in toks[max(0, k - 5):k - 1])
                     and (k + 1 >= len(toks) or toks[k + 1].text in ",:.;\"“‘'" or toks[k + 1].lower == "that"))):
             # "the statement read, “…”" but not "his recent remarks about …"
             return False  # "secretary of state", "a poll report", "the moral point"
-    if k > 0:
-        prev = toks[k - 1]
-        pl = prev.lower
-        if pl in ("the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "that",
-                  "these", "those", "such", "no", "any", "some", "so-", "so") or pl.endswith(("’s", "'s")):
-            return False
+    if pl in ("the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this", "that",
+              "these", "those", "such", "no", "any", "some", "so-", "so") or pl.endswith(("’s", "'s")):
+        return False
     return True
 
 
-def det_phrase_before(text: str, toks: list[Token], i: int, lo: int, max_len: int = 7) -> Span | None:
+def det_phrase_before(text: str, toks: Sequence[Token], i: int, lo: int, max_len: int = 7) -> Span | None:
     """A phrase opened by a determiner right before token ``i``: "the progressive heavyweights"."""
     j = i - 1
     n = 0
-    while j >= 0 and toks[j].start >= lo and toks[j].is_word and n < max_len:
-        low = toks[j].lower
+    while j >= 0 and n < max_len:
+        t = toks[j]
+        if t.start < lo or not t.is_word:
+            break
+        low = t.lower
         if low in SPEAKER_DETS:
-            return Span.of(text, toks[j].start, toks[i - 1].end) if j < i - 1 else None
+            return Span.of(text, t.start, toks[i - 1].end) if j < i - 1 else None
         if low in en.CUE_VERBS or low in ("who", "that", "which", "and", "but", "or"):
             return None
         j -= 1
@@ -216,30 +304,32 @@ def det_phrase_before(text: str, toks: list[Token], i: int, lo: int, max_len: in
     return None
 
 
-def speaker_before(text: str, toks: list[Token], i: int, lo: int) -> Span | None:
+def speaker_before(text: str, toks: Sequence[Token], i: int, lo: int) -> Span | None:
     """The speaker phrase before a cue verb at token ``i``: a name, a pronoun, a
     determiner phrase, or a phrase followed by an apposition ("Htay Oo, its acting
     chairman, told")."""
-    j = i - 1
-    while j >= 0 and toks[j].start >= lo and not toks[j].is_cap and (
-            toks[j].lower in AUX_ADVERBS or toks[j].lower.endswith("ly")):
-        j -= 1
-    if j < 0 or toks[j].start < lo:
+    j = _skip_adverbs_back(toks, i - 1, lo)
+    if j < 0:
         return None
-    if toks[j].text == ",":
+    t = toks[j]
+    if t.start < lo:
+        return None
+    if t.text == ",":
         k = j - 1
         verb_inside = False
-        while k >= 0 and toks[k].start >= lo and toks[k].text != "," and j - k < 16:
-            verb_inside = verb_inside or toks[k].lower in en.CUE_VERBS
+        while k >= 0 and j - k < 16:
+            tk = toks[k]
+            if tk.start < lo or tk.text == ",":
+                break
+            verb_inside = verb_inside or tk.lower in en.CUE_VERBS
             k -= 1
-        if k >= 0 and toks[k].start >= lo and toks[k].text == "," and verb_inside \
-                and toks[k + 1].lower not in ("who", "which") and not toks[k + 1].lower.endswith("ing"):
-            return None  # "…, Sanders said, told": a clause, not an aside
         if k >= 0 and toks[k].start >= lo and toks[k].text == ",":
             chunk = toks[k + 1]
-            if chunk.is_cap and chunk.lower not in NOT_NAMES and toks[j - 1].text != "," :
+            if verb_inside and chunk.lower not in ("who", "which") and not chunk.lower.endswith("ing"):
+                return None  # "…, Sanders said, told": a clause, not an aside
+            if chunk.is_cap and chunk.lower not in NOT_NAMES and toks[j - 1].text != ",":
                 # ", Gov. John Kasich (R-OH), said": the chunk itself is the speaker
-                np = np_before(text, toks, j, toks[k + 1].start)
+                np = np_before(text, toks, j, chunk.start)
                 if np is not None and np.start == chunk.start:
                     return np
             # an apposition or aside ("Htay Oo, its acting chairman, told"): the phrase before it
@@ -252,35 +342,42 @@ def speaker_before(text: str, toks: list[Token], i: int, lo: int) -> Span | None
     return det_phrase_before(text, toks, j + 1, lo) or np
 
 
-def np_after(text: str, toks: list[Token], i: int, hi: int, loose: bool = True) -> Span | None:
+def np_after(text: str, toks: Sequence[Token], i: int, hi: int, loose: bool = True) -> Span | None:
     """The noun phrase starting at token ``i``, not reaching past ``hi``.
 
     Stops at a comma, so "said X, who replaced Y" gives X.
     """
-    if i >= len(toks) or toks[i].end > hi:
+    n = len(toks)
+    if i >= n:
         return None
     t = toks[i]
-    if t.lower in en.PRONOUNS:
+    if t.end > hi:
+        return None
+    low = t.lower
+    if low in en.PRONOUNS:
         return Span.of(text, t.start, t.end)
-    if loose and t.lower in SPEAKER_DETS and t.lower not in ("his", "her", "its", "their", "our", "this", "that"):
+    if loose and low in SPEAKER_DETS and low not in ("his", "her", "its", "their", "our", "this", "that"):
         k = i + 1
-        while k < len(toks) and toks[k].end <= hi and toks[k].is_word and k - i <= 8 \
-                and toks[k].lower not in _DET_PHRASE_STOP and toks[k].lower not in en.CUE_VERBS:
+        while k < n and k - i <= 8:
+            tk = toks[k]
+            if tk.end > hi or not tk.is_word or tk.lower in _DET_PHRASE_STOP or tk.lower in en.CUE_VERBS:
+                break
             k += 1
         while k - 1 > i and toks[k - 1].lower in ("of", "and", "the", "for", "to", "from", "a"):
             k -= 1
         if k - 1 > i:
             return Span.of(text, t.start, toks[k - 1].end)
         return None
-    j = i
-    if toks[j].lower in DETERMINERS:
-        j += 1
+    j = i + 1 if low in DETERMINERS else i
     k = j
-    while k < len(toks) and toks[k].end <= hi and ((toks[k].is_word and _np_word(toks[k]))
-                                                   or (toks[k].text == "." and _abbrev_dot(toks, k))):
+    while k < n:
+        tk = toks[k]
+        if tk.end > hi or not ((tk.is_word and _np_word(tk)) or (tk.text == "." and _abbrev_dot(toks, k))):
+            break
         k += 1
-    while k - 1 >= j and toks[k - 1].lower in ("of", "and", "the", "for", "at", "on", "u.s"):
-        if toks[k - 1].lower == "u.s":
+    while k - 1 >= j:
+        low = toks[k - 1].lower
+        if low not in ("of", "and", "the", "for", "at", "on", "u.s") or low == "u.s":
             break
         k -= 1
     if k <= j:
@@ -288,9 +385,10 @@ def np_after(text: str, toks: list[Token], i: int, hi: int, loose: bool = True) 
     words = toks[j:k]
     if not any(w.is_cap or w.lower in en.NP_INNER_WORDS or w.lower in en.TITLES for w in words):
         return None
-    return Span.of(text, toks[i].start, toks[k - 1].end)
+    return Span.of(text, t.start, words[-1].end)
 
 
+@functools.lru_cache(maxsize=1 << 14)  # pure; the functions below are called for every mention again and again
 def split_role(mention: str) -> tuple[str, str | None]:
     """'Foreign Ministry spokesman Seyyed Abbas Mousavi' -> ('Seyyed Abbas Mousavi', 'Foreign Ministry spokesman').
 
@@ -323,6 +421,7 @@ def split_role(mention: str) -> tuple[str, str | None]:
 _TITLE_WORDS = frozenset(t.strip(".") for t in en.TITLES) - {"former", "late", "first", "then-candidate"}
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def clean_name(mention: str) -> str:
     """The canonical form of a mention: determiners, possessives and titles off."""
     words = mention.replace("\n", " ").split()
@@ -335,6 +434,7 @@ def clean_name(mention: str) -> str:
     return name.strip(" ,.;:")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def entity_type(name: str, mention: str | None = None) -> str:
     low = fold(name)
     if low in en.PRONOUNS:

@@ -25,8 +25,6 @@ from .lang import en
 from .mentions import DETERMINERS, NOT_NAMES, np_before, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
 from .types import Outlet, Speaker, Span
 
-# fold() is pure and called for the same few thousand words again and again
-fold = functools.lru_cache(maxsize=1 << 16)(fold)
 _POSSESSIVE_SPLIT = regex.compile(r"’s\s+|'s\s+")
 
 _NAME_WORD = r"(?:(?:\p{Lu}\.){2,}|\p{Lu}(?:[\p{L}\p{M}\-’']*\p{L}|\.|[\p{L}\p{M}]*))"
@@ -35,12 +33,49 @@ _NAME_RUN = regex.compile(
     rf"(?:(?:[ \t]+|[ \t]+(?:of|de|del|al|bin|da|van|von|the|for)[ \t]+|’s[ \t]+|'s[ \t]+|’[ \t]+){_NAME_WORD})*",
     regex.V1,
 )
+_NAME_RUN_SPLIT = regex.compile(f"({_NAME_RUN.pattern})", regex.V1)  # the same, captured: split keeps the runs
 _ISSUED = regex.compile(
     r"\b(?:issued|released|put\s+out|published|sent|posted|distributed)\s+(?:a|an|its|their|his|her)\s+"
     r"(?:[\w\-]+\s+){0,2}?(?P<noun>statements?|release|letter|message|report|memo|communiqu[eé])\b", regex.V1)
 _ABBR = regex.compile(r"\(\s*(\p{Lu}[\p{Lu}\.]{1,9})\s*\)")
+_KEY_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'\-\.]*")
+_HEADLINE_WORD = regex.compile(r"[\p{L}][\p{L}’'\-]*")
+# Words that open a name run without being part of the name ("But Trump", "When Clinton").
+_RUN_OPENERS = DETERMINERS | {"but", "and", "in", "on", "at", "as", "when", "while", "after", "before", "if", "so",
+                              "meanwhile"}
 
 
+@functools.lru_cache(maxsize=1 << 16)  # name runs repeat ("Trump", "The", "But Clinton")
+def _name_of_run(run: str) -> tuple[int, int, str] | None:
+    """The name a capitalised run stands for, as (start, end) relative to the run and its text;
+    None for a run that is no name ("Meanwhile"). Openers ("But Clinton") and a trailing dot
+    or apostrophe are left out."""
+    if fold(run) in NOT_NAMES:
+        return None
+    txt = run.rstrip(".’'")
+    s, e = 0, len(txt)
+    words = txt.split()
+    while words and fold(words[0]) in _RUN_OPENERS:
+        s += len(words[0]) + 1
+        words = words[1:]
+    return (s, e, " ".join(words)) if words else None
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _word_keys(run: str) -> tuple[str, ...]:
+    """The words of a name run as the index of name runs files them: folded, possessive off;
+    each once, in order."""
+    return tuple(dict.fromkeys(fold(strip_possessive(w)) for w in run.split()))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _head_keys(run: str) -> frozenset[str]:
+    """The words of a name run, stemmed and folded: what a head noun ("the party") may match."""
+    words = run.split()
+    return frozenset([_stem(w) for w in words] + [fold(w) for w in words])
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _stem(w: str) -> str:
     w = strip_possessive(fold(w)).strip(".,")
     for suf in ("ns", "n", "s"):
@@ -52,49 +87,46 @@ def _stem(w: str) -> str:
 @functools.lru_cache(maxsize=1 << 14)
 def key_tokens(name: str) -> frozenset[str]:
     stop = DETERMINERS | {"of", "and", "for", "state-run", "the"}
-    return frozenset(_stem(w) for w in regex.findall(r"[\p{L}\p{N}][\p{L}\p{N}’'\-\.]*", name)
+    return frozenset(_stem(w) for w in _KEY_WORD.findall(name)
                      if fold(w) not in stop and fold(w) not in en.TITLES)
 
 
 class Resolver:
     def __init__(self, ctx: DocContext):
         self.ctx = ctx
-        self.names = self._names()  # (start, end, text) of capitalised name runs, in order
+        self._headline_end = self._find_headline_end()
+        self._full_names: dict[str, str] = {}
+
+    @functools.cached_property
+    def names(self) -> list[tuple[int, int, str]]:
+        """(start, end, text) of capitalised name runs, in order; read on first use (a document
+        whose quotes name no speaker never needs them)."""
+        return self._names()
 
     def _names(self) -> list[tuple[int, int, str]]:
         """Capitalised name runs outside quotes and outside a title-cased headline."""
-        out = []
-        inside = sorted((q.span.start, q.span.end) for q in self.ctx.quotes if q.depth == 0)
-        # s is inside a quote iff the furthest end among quotes starting at or before s lies past s
-        starts = [a for a, _ in inside]
-        reach = list(itertools.accumulate((b for _, b in inside), max))
-        skip_to = self.headline_end()
-        for m in _NAME_RUN.finditer(self.ctx.text):
-            s, e = m.start(), m.end()
-            if s < skip_to:
-                continue
-            i = bisect.bisect_right(starts, s)
-            if i and reach[i - 1] > s:
-                continue
-            if fold(m.group()) in NOT_NAMES:
-                continue
-            txt = m.group().rstrip(".’'")
-            e = s + len(txt)
-            words = txt.split()
-            while words and fold(words[0]) in DETERMINERS | {"but", "and", "in", "on", "at", "as", "when", "while",
-                                                            "after", "before", "if", "so", "meanwhile"}:
-                s += len(words[0]) + 1
-                words = words[1:]
-            if words:
-                out.append((s, e, " ".join(words)))
-        return out
+        # [text, run, text, run, …, text]: one call finds every run; a run starts where the
+        # text before it ends
+        pieces = _NAME_RUN_SPLIT.split(self.ctx.text)
+        ends = list(itertools.accumulate(map(len, pieces)))
+        starts = ends[0:-1:2]
+        names: list[tuple[int, int, str] | None] = list(map(_name_of_run, pieces[1::2]))
+        # runs starting in the headline or inside a quote name no speaker
+        skipped = [(0, self.headline_end())] + [(q.span.start, q.span.end) for q in self.ctx.quotes if q.depth == 0]
+        for a, b in skipped:
+            i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+            names[i:j] = [None] * (j - i)
+        return [(s + n[0], s + n[1], n[2]) for s, n in zip(starts, names) if n is not None]
 
     def headline_end(self) -> int:
         """End of the first paragraph when it is a title-cased headline over a longer text."""
+        return self._headline_end
+
+    def _find_headline_end(self) -> int:
         paras = self.ctx.paragraphs
         if len(paras) < 2:
             return 0
-        words = regex.findall(r"[\p{L}][\p{L}’'\-]*", paras[0].text)
+        words = _HEADLINE_WORD.findall(paras[0].text)
         content = [w for w in words if w.lower() not in en.TITLE_SMALL_WORDS]
         if content and len(words) <= 25 and all(w[:1].isupper() for w in content):
             return paras[0].end
@@ -118,6 +150,12 @@ class Resolver:
     def full_name(self, name: str, before: int) -> str:
         """The fullest person name in the document that ends with ``name`` ("Maduro" ->
         "Nicolás Maduro"); organisations and phrases are left as they are."""
+        cache = self._full_names
+        if name not in cache:  # the same speaker is named again and again
+            cache[name] = self._fullest_name(name)
+        return cache[name]
+
+    def _fullest_name(self, name: str) -> str:
         parts = name.split()
         shouted = len(parts) == 1 and name.isupper()  # a transcript's OKONJO
         if not parts or len(parts) > 3 or (entity_type(name) not in ("person", "unknown") and not shouted):
@@ -140,8 +178,8 @@ class Resolver:
         if index is None:
             index = {}
             for _s, _e, txt in self.names:
-                for w in txt.split():
-                    lst = index.setdefault(fold(strip_possessive(w)), [])
+                for key in _word_keys(txt):
+                    lst = index.setdefault(key, [])
                     if not lst or lst[-1] != txt:
                         lst.append(txt)
             self._word_index = index
@@ -169,28 +207,44 @@ class Resolver:
     def antecedent(self, pronoun: str, before: int, exclude: Span | None = None) -> tuple[str, Span] | None:
         """Nearest earlier named speaker (speech events first, then quote speakers)."""
         want = en.PRONOUNS.get(fold(pronoun), "unknown")
+        is_it = fold(pronoun) == "it"
+
+        def fits(name: str, span: Span) -> bool:
+            typ = entity_type(name, span.text)
+            if want == "person" and typ not in ("person", "unknown"):
+                return False
+            return not (want in ("group", "organization") and typ == "person" and is_it)
+
+        # The candidates are the named speech events and the named subjects of the sentences just
+        # before ("Quenby dismissed the criticism. “…,” she said."); the one that fits and starts
+        # last wins, on a tie a later candidate (events first, then subjects in sentence order).
         named = self._named_events()
         b = bisect.bisect_left(self._named_event_starts, before)
-        cands: list[tuple[int, str, Span]] = [c for c in named[max(0, b - 60):b] if c[2].start < before]
-        # the named subjects of the sentences just before: "Quenby dismissed the criticism. “…,” she said."
+        events = [c for c in named[max(0, b - 60):b] if c[2].start < before]
+        best: tuple[int, int, str, Span] | None = None  # (start, rank, name, mention)
+        for rank, (start, name, span) in enumerate(events):
+            if (best is None or (start, rank) > best[:2]) and fits(name, span):
+                best = (start, rank, name, span)
         pi = self.ctx.paragraph_index(before)
         lo = self.ctx.paragraphs[max(0, pi - 1)].start if self.ctx.paragraphs else 0
         first = self.ctx.sentence_index(lo)
         last = self.ctx.sentence_index(before)
-        for s0, _e0 in self.ctx.sentences[first:last + 1][-12:]:
-            if lo <= s0 < before:
-                subj = _clause_subject(self.ctx, s0, min(_e0, before))
-                if subj is not None and subj.start < before and subj.text[:1].isupper() \
-                        and not is_pronoun(subj.text):
-                    cands.append((subj.start, clean_name(subj.text), subj))
-        cands.sort(key=lambda c: c[0])
-        for _, name, span in reversed(cands):
-            typ = entity_type(name, span.text)
-            if want == "person" and typ not in ("person", "unknown"):
-                continue
-            if want in ("group", "organization") and typ == "person" and fold(pronoun) == "it":
-                continue
-            return name, span
+        sents = [(s0, min(e0, before)) for s0, e0 in self.ctx.sentences[first:last + 1][-12:] if lo <= s0 < before]
+        # A sentence's subject starts inside it, before its end: read the sentences from the last
+        # one back, and stop once no earlier sentence can hold a subject starting after the best.
+        reach = list(itertools.accumulate((e for _, e in sents), max))
+        for j in range(len(sents) - 1, -1, -1):
+            if best is not None and best[0] >= reach[j]:
+                break
+            subj = _clause_subject(self.ctx, *sents[j])
+            if subj is not None and subj.start < before and subj.text[:1].isupper() and not is_pronoun(subj.text):
+                key = (subj.start, len(events) + j)
+                if best is None or key > best[:2]:
+                    name = clean_name(subj.text)
+                    if fits(name, subj):
+                        best = (*key, name, subj)
+        if best is not None:
+            return best[2], best[3]
         # no speech event: the nearest earlier person-like name
         for s, e, txt in reversed(self._names_before(before)):
             if e <= before:
@@ -234,8 +288,7 @@ class Resolver:
             return None
         # "the party", "the ministry": the nearest earlier name holding the head noun
         for s, e, txt in reversed(self._names_before(mention.start)):
-            if e <= mention.start and head and head in [_stem(w) for w in txt.split()] + \
-                    [fold(w) for w in txt.split()]:
+            if e <= mention.start and head and head in _head_keys(txt):
                 name = txt
                 m = _ABBR.match(ctx.text, e, e + 12) if e < len(ctx.text) else None
                 return clean_name(name), [f"'{mention.text}' refers to {name}" + (f" ({m.group(1)})" if m else "")]
@@ -319,6 +372,16 @@ class Resolver:
                       r"government)\s+news\s+agency(?:\s+\p{Lu}[\p{L}\-]*)*)", regex.V1),
         regex.compile(r"\b(?P<tweet>tweet(?:ed|s)?|in a tweet)\b", regex.V1),
     ]
+    # For each pattern above, words one of which every match of it holds: when the clause holds
+    # none of them, the pattern is not run (a substring test is far cheaper than the scan).
+    _OUTLET_NEEDLES = [
+        ("carried", "published", "reported", "released", "broadcast", "aired"),
+        ("to", "tel"),
+        ("Twitter", "Facebook", "Instagram", "YouTube", "TikTok", "Truth Social", "X"),
+        ("interview",),
+        ("carried", "published", "reported", "released"),
+        ("tweet",),
+    ]
 
     def outlet(self, d: Decision, qi: int, speaker: Speaker | None) -> tuple[Outlet | None, list[str]]:
         ctx = self.ctx
@@ -330,7 +393,10 @@ class Resolver:
         lo, hi = s, e
         if q.span.start <= d.cue.start:
             lo = max(lo, q.span.end)
-        for pat in self._OUTLET_PATTERNS:
+        clause = ctx.text[lo:hi]
+        for pat, needles in zip(self._OUTLET_PATTERNS, self._OUTLET_NEEDLES, strict=True):
+            if not any(map(clause.__contains__, needles)):
+                continue
             for m in pat.finditer(ctx.text, lo, hi):
                 if "tweet" in m.groupdict() and m.group("tweet"):
                     return Outlet("Twitter", Span.of(ctx.text, m.start("tweet"), m.end("tweet"))), ["tweet -> Twitter"]
