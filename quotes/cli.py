@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -138,6 +139,7 @@ def extract(paths: tuple[str, ...], db: str, fmt: str | None, engine: str, model
         click.echo(f"error: --sieves: {e}", err=True)
         sys.exit(2)
     _load_models(extractor)  # a ModelError exits 2 before the database is touched
+    gc.freeze()  # the modules and models live for the whole run: keep them out of full collections
     store = open_store(db)
     stats = _Stats()
     progress = Progress(lambda: (stats.documents + stats.skipped, stats.quotes), enabled=not quiet)

@@ -27,6 +27,8 @@ DEFAULT_SIEVES = ("transcript,trailing_cue,colon_intro,leading_cue,according_to,
 
 _TRANSCRIPT = regex.compile(r"[\"“]?\s*(\p{Lu}[\p{Lu}\.\-’' ]{1,40}?)\s*:\s")
 _TERMINATORS = frozenset(".!?;")
+_INTRO_END = regex.compile(r"[,:]\s*$|\bthat\s*$|^\s*$")  # "X said, “…”", "said that “…”"
+_OPEN_END = regex.compile(r"[,—–\-]\s*$")  # a quote that stops mid-sentence
 _ING_CUES = frozenset(w for w in en.CUE_VERBS if w.endswith("ing"))
 _WEAK_LEADING = frozenset("called calls calling describe described describes dubbed labeled labelled".split())
 
@@ -304,7 +306,7 @@ def leading_cue(ctx: DocContext, qi: int) -> Decision | None:
             continue  # "he expected Americans will say “no”": a hypothetical, not the speech reported
         if _cue_at(ctx, k) and toks[k].lower not in _WEAK_LEADING:
             between = text[toks[k].end:ctx.quotes[qi].span.start]
-            if not regex.search(r"[,:]\s*$|\bthat\s*$|^\s*$", between) and len(between) > 40:
+            if not _INTRO_END.search(between) and len(between) > 40:
                 return None
             return _subject_decision(ctx, before, k, "leading_cue", 0.9)
     return None
@@ -466,7 +468,7 @@ def next_paragraph_cue(ctx: DocContext, qi: int) -> Decision | None:
     para = ctx.paragraphs[pi]
     if pi + 1 >= len(ctx.paragraphs) or _skip_space(ctx.text, q.span.end, para.end) < para.end:
         return None
-    if not regex.search(r"[,—–\-]\s*$", q.content.text):
+    if not _OPEN_END.search(q.content.text):
         return None
     nxt = ctx.paragraphs[pi + 1]
     ks = ctx.outside_tokens(nxt.start, min(nxt.end, nxt.start + 160))[:10]
