@@ -43,6 +43,7 @@ from typing import Any, Iterable
 import regex
 
 from .errors import ModelError
+from .stanza_engine import first_corrupt, one_line
 from .lang import en
 from .types import Document, Quote, Span
 
@@ -151,7 +152,7 @@ def find_ner(model_dir: str | os.PathLike) -> NerModel | None:
         load_list = add_dependencies(resources, lang, load_list)
         config = build_default_config(resources, lang, str(root), load_list)
     except Exception as exc:  # a malformed resources file: the segmenter reports it
-        log.warning("ignoring the NER entry of %s (%s)", root / "resources.json", _one_line(exc))
+        log.warning("ignoring the NER entry of %s (%s)", root / "resources.json", one_line(exc))
         return None
     models = tuple(Path(p) for p in config.get("ner_model_path") or ())
     if not models or not any(p.is_file() for p in models):
@@ -166,26 +167,8 @@ def ner_available(model_dir: str | os.PathLike) -> bool:
     return find_ner(model_dir) is not None
 
 
-def _one_line(exc: BaseException) -> str:
-    msg = " ".join(str(exc).split())
-    if len(msg) > 200:
-        msg = msg[:197] + "..."
-    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
-
-
 _PIPELINES: dict[str, Any] = {}
 _LOCK = threading.Lock()
-
-
-def _find_corrupt(files: Iterable[Path]) -> Path | None:
-    import torch
-
-    for f in files:
-        try:
-            torch.load(str(f), map_location="cpu", weights_only=True)
-        except Exception:
-            return f
-    return None
 
 
 def load_pipeline(model: NerModel):
@@ -203,7 +186,7 @@ def load_pipeline(model: NerModel):
                 with open(f, "rb") as fh:
                     fh.read(1)
             except OSError as exc:
-                raise ModelError(f"stanza NER model file {f} is unreadable ({_one_line(exc)}); {FIX}") from None
+                raise ModelError(f"stanza NER model file {f} is unreadable ({one_line(exc)}); {FIX}") from None
         import stanza
         import torch
 
@@ -216,10 +199,10 @@ def load_pipeline(model: NerModel):
             nlp = stanza.Pipeline(lang=LANG, processors="tokenize,ner", dir=key, tokenize_pretokenized=True,
                                   download_method=None, use_gpu=False, logging_level="ERROR", **kwargs)
         except Exception as exc:
-            bad = _find_corrupt(model.files)
+            bad = first_corrupt(model.files)
             if bad is not None:
                 raise ModelError(f"stanza NER model file {bad} is corrupt or not a stanza model; {FIX}") from None
-            raise ModelError(f"cannot load the stanza NER model from {key} ({_one_line(exc)}); {FIX}") from None
+            raise ModelError(f"cannot load the stanza NER model from {key} ({one_line(exc)}); {FIX}") from None
         _PIPELINES[key] = nlp
         return nlp
 

@@ -28,7 +28,7 @@ import json
 import os
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import regex
 
@@ -53,7 +53,8 @@ def default_model_dir() -> Path:
     return Path(env) if env else SHIPPED_MODELS
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
+    """An exception as one short line for an error message."""
     msg = " ".join(str(exc).split())
     if len(msg) > 200:
         msg = msg[:197] + "..."
@@ -94,7 +95,7 @@ def _plan(model_dir: Path) -> tuple[list[str], dict[str, Any], list[Path]]:
     try:
         resources = json.loads(res_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeError, ValueError) as exc:
-        raise ModelError(f"stanza model file {res_path} is unreadable or corrupt ({_one_line(exc)}); {FIX}") from None
+        raise ModelError(f"stanza model file {res_path} is unreadable or corrupt ({one_line(exc)}); {FIX}") from None
     lang_res = resources.get(LANG) if isinstance(resources, dict) else None
     while isinstance(lang_res, dict) and "alias" in lang_res:
         lang_res = resources.get(lang_res["alias"])
@@ -113,7 +114,7 @@ def _plan(model_dir: Path) -> tuple[list[str], dict[str, Any], list[Path]]:
         config = build_default_config(resources, LANG, str(model_dir), load_list)
     except Exception as exc:  # malformed resources.json
         raise ModelError(f"stanza model file {res_path} is not a usable stanza resources file "
-                         f"({_one_line(exc)}); {FIX}") from None
+                         f"({one_line(exc)}); {FIX}") from None
     names = [name for name, _ in load_list]
     if "tokenize" not in names or "tokenize_model_path" not in config:
         raise ModelError(f"stanza model file {res_path} names no English tokenizer; {FIX}")
@@ -125,14 +126,15 @@ def _plan(model_dir: Path) -> tuple[list[str], dict[str, Any], list[Path]]:
             with open(f, "rb") as fh:
                 fh.read(1)
         except OSError as exc:
-            raise ModelError(f"stanza model file {f} is unreadable ({_one_line(exc)}); {FIX}") from None
+            raise ModelError(f"stanza model file {f} is unreadable ({one_line(exc)}); {FIX}") from None
     kwargs = {"tokenize_model_path": config["tokenize_model_path"]}
     if "mwt_model_path" in config:
         kwargs["mwt_model_path"] = config["mwt_model_path"]
     return [n for n in names if n in ("tokenize", "mwt")], kwargs, files
 
 
-def _find_corrupt(files: list[Path]) -> Path | None:
+def first_corrupt(files: Iterable[Path]) -> Path | None:
+    """The first of ``files`` torch cannot load, if any."""
     import torch
     for f in files:
         try:
@@ -188,10 +190,10 @@ def load_pipeline(model_dir: str | os.PathLike | None = None):
                                       download_method=None, use_gpu=False,
                                       logging_level="ERROR", **kwargs)
         except Exception as exc:
-            bad = _find_corrupt(files)
+            bad = first_corrupt(files)
             if bad is not None:
                 raise ModelError(f"stanza model file {bad} is corrupt or not a stanza model; {FIX}") from None
-            raise ModelError(f"cannot load stanza models from {key} ({_one_line(exc)}); {FIX}") from None
+            raise ModelError(f"cannot load stanza models from {key} ({one_line(exc)}); {FIX}") from None
         _PIPELINES[key] = nlp
         return nlp
 
@@ -513,7 +515,7 @@ def download_models(dest: str | os.PathLike, resources_url: str | None = None, p
     try:
         stanza.download(**kwargs)
     except Exception as exc:
-        raise ModelError(f"could not download stanza models into {dest} ({_one_line(exc)}); "
+        raise ModelError(f"could not download stanza models into {dest} ({one_line(exc)}); "
                          "check the network or use `--engine rules`") from None
     with _LOCK:
         _PIPELINES.pop(str(Path(dest).resolve()), None)
