@@ -371,6 +371,9 @@ class Resolver:
         regex.compile(r"\b(?:carried|published|reported|released)\s+by\s+(?:the\s+)?(?P<o>(?:state|official|state-run|"
                       r"government)\s+news\s+agency(?:\s+\p{Lu}[\p{L}\-]*)*)", regex.V1),
         regex.compile(r"\b(?P<tweet>tweet(?:ed|s)?|in a tweet)\b", regex.V1),
+        # "…," Sanders said, according to CNN: the channel the words came through
+        regex.compile(r"\baccording\s+to\s+(?P<the>the\s+)?(?P<o>\p{Lu}[\p{L}\-\.’']*(?:\s+\p{Lu}[\p{L}\-\.’']*)*)",
+                      regex.V1),
     ]
     # For each pattern above, words one of which every match of it holds: when the clause holds
     # none of them, the pattern is not run (a substring test is far cheaper than the scan).
@@ -381,7 +384,10 @@ class Resolver:
         ("interview",),
         ("carried", "published", "reported", "released"),
         ("tweet",),
+        ("according",),
     ]
+    _NEWS_WORDS = frozenset("news times post journal agency radio television tv network magazine press sun "
+                            "herald tribune daily gazette telegraph guardian globe wire review".split())
 
     def outlet(self, d: Decision, qi: int, speaker: Speaker | None) -> tuple[Outlet | None, list[str]]:
         ctx = self.ctx
@@ -404,11 +410,13 @@ class Resolver:
                 if not name:
                     continue
                 fname = fold(name)
-                if pat is self._OUTLET_PATTERNS[1] and fname not in en.OUTLET_NAMES and not (
-                        name.isupper() and len(name) <= 6) and not any(
-                        w in fname.split() for w in ("news", "times", "post", "journal", "agency", "radio",
-                                                     "television", "tv", "network", "magazine", "press")):
+                newsy = fname in en.OUTLET_NAMES or (name.isupper() and len(name) <= 6) or any(
+                    w in self._NEWS_WORDS for w in fname.split())
+                if pat is self._OUTLET_PATTERNS[1] and not newsy:
                     continue  # "told Smith" is a person, not an outlet
+                if pat is self._OUTLET_PATTERNS[-1] and (not (newsy or m.group("the")) or (
+                        d.mention is not None and d.mention.start <= m.start("o") < d.mention.end)):
+                    continue  # "according to Smith" is a source, and the speaker is no outlet of his own
                 if q.span.start <= m.start() < q.span.end:
                     continue
                 if "news agency" in fname and not fname.endswith("news agency"):

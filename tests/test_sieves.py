@@ -167,6 +167,12 @@ def test_cue_span_reads_back():
     ("Maria Lopez said in a public statement on Twitter that the two had agreed to “strengthen relations.”",
      "“strengthen", "Twitter"),
     ("“We are ready,” Maria Lopez told delegates.", "“We", None),
+    # "according to" after the speaker's own cue: the channel, when it reads as one
+    ("“We are ready,” Lopez said, according to CNN.", "“We", "CNN"),
+    ("“We are ready,” Lopez said, according to the Brenford Herald.", "“We", "Brenford Herald"),
+    ("“We are ready,” Lopez said, according to Vrell.", "“We", None),
+    ("“We are ready,” according to the Brenford Herald.", "“We", "Brenford Herald"),  # a paper speaks for itself
+    ("“We are ready,” according to Maria Lopez.", "“We", None),
     pytest.param("“We are ready,” the ministry said in a statement carried by the state news agency KNA.", "“We",
                  "KNA"),
 ])
