@@ -45,9 +45,10 @@ AUX_ADVERBS = frozenset(
 SPEAKER_DETS = DETERMINERS | frozenset(
     "one another some two three four several many most both each all other".split())
 # Words that end a determiner phrase after a quote ("said one aide in an interview").
+_WEEKDAYS = en.WEEKDAYS
 _DET_PHRASE_STOP = frozenset(
     "who whom whose which that in on during after before when while as with at last this "
-    "monday tuesday wednesday thursday friday saturday sunday yesterday today earlier later".split())
+    "yesterday today earlier later will would can could should may might must shall".split()) | _WEEKDAYS
 NAME_PARTICLES = frozenset("al al- bin ibn de da del della di van von der la le du dos el".split())
 
 
@@ -372,8 +373,9 @@ def np_after(text: str, toks: Sequence[Token], i: int, hi: int, loose: bool = Tr
     k = j
     while k < n:
         tk = toks[k]
-        if tk.end > hi or not ((tk.is_word and _np_word(tk)) or (tk.text == "." and _abbrev_dot(toks, k))):
-            break
+        if tk.end > hi or not ((tk.is_word and _np_word(tk)) or (tk.text == "." and _abbrev_dot(toks, k))) \
+                or (k > j and tk.lower in _WEEKDAYS):
+            break  # "said Maria Okafor on Monday": a weekday is never part of a name
         k += 1
     while k - 1 >= j:
         low = toks[k - 1].lower

@@ -441,6 +441,8 @@ def _find_clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
         if nk < len(toks) and toks[nk].text == "(":  # "Gov. Pat McCrory (R) blamed"
             close = next((j for j in range(nk + 1, min(len(toks), nk + 8)) if toks[j].text == ")"), None)
             nk = close + 1 if close is not None else nk
+        if nk + 1 < len(toks) and toks[nk].lower in ("on", "last", "this") and toks[nk + 1].lower in en.WEEKDAYS:
+            nk += 2  # "Gov. Mike Pence on Thursday blamed"
         nk = _skip_adverbs(ctx, nk, len(toks))
         if nk < len(toks) and toks[nk].start < end + 1 and toks[nk].is_word and not toks[nk].is_cap \
                 and toks[nk].lower not in _NOT_VERB:

@@ -116,6 +116,12 @@ CASES = [
     # a modal cue is hypothetical speech: the reporting verb before it speaks
     ("Maria Lopez said she expected that voters will say “no, not this time” to the plan.", "“no",
      "Maria Lopez", "leading_cue"),
+    # a weekday or a modal is never part of the speaker's name
+    ("“We are ready,” said Maria Okafor on Monday.", "“We", "Maria Okafor", "trailing_cue"),
+    ("“We are ready,” the two-term president will say, according to excerpts.", "“We", "two-term president",
+     "trailing_cue"),
+    ("BRENFORD — Gov. Maria Lopez on Thursday blamed the press for making “a circus of a simple vote” again.",
+     "“a circus", "Maria Lopez", "sentence_subject"),
     # formerly known defects
     pytest.param("The Harbour Ministry issued a statement on Monday. “The port will stay open,” the statement "
                  "said.", "“The", "Harbour Ministry", "trailing_cue"),

@@ -129,6 +129,9 @@ MONTHS: frozenset[str] = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 
+# Weekdays: never part of a name ("said Maria Okafor on Monday").
+WEEKDAYS: frozenset[str] = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
 # Words that may open the "according to" style outlet/speaker phrase.
 ACCORDING = ("according to",)
 
