@@ -86,6 +86,9 @@ def classify(ctx: DocContext, qi: int) -> str:
         return "partial" if n > 3 else "scare"  # North Korea Sends Maduro ‘Invariable Support’
     if _CREDITED.match(text, q.span.end, q.span.end + 40):
         return "title"  # “Posthumous books could come with …,” by Boston Globe's Joseph P. Kahn
+    if prefix.rstrip().endswith(",") and (prev_word in en.CUE_VERBS or prev_word == "it") and words \
+            and words[0][:1].isupper() and q.content.text.rstrip()[-1:] in ".!?…" and n >= 2:
+        return "direct"  # Noah said, “It’s like a lawyer.” / as X put it, “We could not hold him.”
     if n <= 8 and _title_cased(words) and not starts_sentence:
         if prev_word in en.TITLE_CUES or prev_word in ("on", "of", "with") or prev_word.endswith(("’s", "'s")):
             return "title"  # an interview with “Fox and Friends”, CNN’s “New Day”

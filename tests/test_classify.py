@@ -27,7 +27,10 @@ CASES = [
     ("“We waited,” she said. “Now the people of the north shore deserve a ferry.”", "“Now", "direct"),
     ('"We don\'t need the slogans of the \'90s," Pellow said.', '"We', "direct"),
     ("Achterberg said:\n\n“The river rose higher than ever this winter.", "“The", "direct"),
+    ("A flabbergasted Noah quipped, “It’s like a lawyer with the dumbest client ever.”", "“It’s", "direct"),
+    ("As prosecutor Agnes Pellow put it, “We could not hold him.”", "“We", "direct"),
     # partial: a fragment of speech inside reported speech
+    ("Lopez said, in effect, that the plan was “a betrayal of the voters.”", "“a betrayal", "partial"),
     ("Lopez said the plan was “a betrayal of the voters” and left.", "“a betrayal", "partial"),
     ("Mayor Jane Smith said on Monday that the budget was “balanced and fair.”", "“balanced", "partial"),
     ("Arreaza said he is considering an “expanded” Russian presence.", "“expanded”", "partial"),
