@@ -43,7 +43,7 @@ from typing import Any, Iterable
 import regex
 
 from .errors import ModelError
-from .stanza_engine import first_corrupt, one_line
+from .stanza_engine import check_readable, first_corrupt, one_line
 from .lang import en
 from .types import Document, Quote, Span
 
@@ -179,14 +179,7 @@ def load_pipeline(model: NerModel):
         nlp = _PIPELINES.get(key)
         if nlp is not None:
             return nlp
-        for f in model.files:
-            if not f.is_file():
-                raise ModelError(f"stanza NER model file {f} is missing; {FIX}")
-            try:
-                with open(f, "rb") as fh:
-                    fh.read(1)
-            except OSError as exc:
-                raise ModelError(f"stanza NER model file {f} is unreadable ({one_line(exc)}); {FIX}") from None
+        check_readable(model.files, "stanza NER model file", FIX)
         import stanza
         import torch
 

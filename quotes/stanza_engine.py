@@ -119,18 +119,23 @@ def _plan(model_dir: Path) -> tuple[list[str], dict[str, Any], list[Path]]:
     if "tokenize" not in names or "tokenize_model_path" not in config:
         raise ModelError(f"stanza model file {res_path} names no English tokenizer; {FIX}")
     files = _model_files(config)
-    for f in files:
-        if not f.is_file():
-            raise ModelError(f"stanza model file {f} is missing; {FIX}")
-        try:
-            with open(f, "rb") as fh:
-                fh.read(1)
-        except OSError as exc:
-            raise ModelError(f"stanza model file {f} is unreadable ({one_line(exc)}); {FIX}") from None
+    check_readable(files, "stanza model file", FIX)
     kwargs = {"tokenize_model_path": config["tokenize_model_path"]}
     if "mwt_model_path" in config:
         kwargs["mwt_model_path"] = config["mwt_model_path"]
     return [n for n in names if n in ("tokenize", "mwt")], kwargs, files
+
+
+def check_readable(files: Iterable[Path], what: str, fix: str) -> None:
+    """Raise a one-line ModelError naming the first of ``files`` that is missing or unreadable."""
+    for f in files:
+        if not f.is_file():
+            raise ModelError(f"{what} {f} is missing; {fix}")
+        try:
+            with open(f, "rb") as fh:
+                fh.read(1)
+        except OSError as exc:
+            raise ModelError(f"{what} {f} is unreadable ({one_line(exc)}); {fix}") from None
 
 
 def first_corrupt(files: Iterable[Path]) -> Path | None:

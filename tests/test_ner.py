@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from conftest import span
 from quotes.errors import ModelError
 from quotes.mentions import entity_type
 from quotes.ner import (NerTagger, _entities, entity_types, find_ner, ner_available, sentence_window,
@@ -46,11 +47,7 @@ TEXT = (
 )
 
 
-def at(text: str, needle: str, nth: int = 1) -> Span:
-    start = -1
-    for _ in range(nth):
-        start = text.index(needle, start + 1)
-    return Span.of(text, start, start + len(needle))
+at = span  # the nth occurrence of a needle as a Span
 
 
 @pytest.fixture(scope="session")
