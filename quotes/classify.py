@@ -7,6 +7,10 @@ from .context import DocContext
 from .lang import en
 
 _CREDITED = regex.compile(r"\s*,?\s*by\s+\p{Lu}", regex.V1)
+# "“…” ― Ana Ruiz" to the end of its line (or up to the next quote): a quote card or vox pop
+_DASH_CREDIT = regex.compile(
+    r"[^\S\n]*(?:--|[‒–—―~-])[^\S\n]*\p{Lu}[\p{L}.’'\-]*(?:[^\S\n]+(?:\p{Lu}[\p{L}.’'\-]*|de|da|del|la|van|von|bin|al)){0,4}"
+    r"[^\S\n.]*\.?[^\S\n]*(?:\n|\Z|(?=[“\"]))", regex.V1)
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'\-\.]*")
 
 
@@ -86,6 +90,10 @@ def classify(ctx: DocContext, qi: int) -> str:
         return "partial" if n > 3 else "scare"  # North Korea Sends Maduro ‘Invariable Support’
     if _CREDITED.match(text, q.span.end, q.span.end + 40):
         return "title"  # “Posthumous books could come with …,” by Boston Globe's Joseph P. Kahn
+    line_start = text.rfind("\n", 0, q.span.start) + 1
+    if n >= 2 and not text[max(s, line_start):q.span.start].strip() \
+            and _DASH_CREDIT.match(text, q.span.end, q.span.end + 80):
+        return "direct"  # “Maybe we can build a wall around him.” ― Steve Quinlan
     if prefix.rstrip().endswith(",") and (prev_word in en.CUE_VERBS or prev_word == "it") and words \
             and words[0][:1].isupper() and q.content.text.rstrip()[-1:] in ".!?…" and n >= 2:
         return "direct"  # Noah said, “It’s like a lawyer.” / as X put it, “We could not hold him.”

@@ -23,7 +23,7 @@ from .types import Span
 Sieve = Callable[[DocContext, int], "Decision | None"]
 
 DEFAULT_SIEVES = ("transcript,trailing_cue,colon_intro,leading_cue,according_to,next_paragraph_cue,"
-                  "reporting_clause,sentence_subject,byline,name_line,continuation,previous_subject,nearest_event")
+                  "byline,reporting_clause,sentence_subject,name_line,continuation,previous_subject,nearest_event")
 
 _TRANSCRIPT = regex.compile(r"[\"“]?\s*(\p{Lu}[\p{Lu}\.\-’' ]{1,40}?)\s*:\s")
 _TERMINATORS = frozenset(".!?;")
@@ -606,19 +606,27 @@ def sentence_subject(ctx: DocContext, qi: int) -> Decision | None:
     return Decision("sentence_subject", subj, None, 0.5, ["subject of the sentence holding the quote"])
 
 
-_BYLINE = regex.compile(r"[-—–~]\s*(?=\p{Lu})")
+_BYLINE = regex.compile(r"(?:--|[-‒–—―~])\s*(?=\p{Lu})")  # hyphen, figure/en/em dash, horizontal bar
 
 
 def byline(ctx: DocContext, qi: int) -> Decision | None:
-    """A quote followed by a paragraph "- Bernie Sanders." (quote cards, lists of quotes)."""
+    """A quote credited by a dash after it: "“…” ― Ana Ruiz" on its line, or a paragraph
+    "- Bernie Sanders." after it (quote cards, lists of quotes, vox pops). A partial quote
+    inside a sentence is never credited so ("… called him “my African American.” ¶ - Reuters.")."""
+    if ctx.kinds[qi] == "partial":
+        return None
     q = ctx.quotes[qi]
     pi = ctx.paragraph_index(q.span.start)
     para = ctx.paragraphs[pi]
     start = _skip_space(ctx.text, q.span.end, para.end)
     if start < para.end:
-        if not _BYLINE.match(ctx.text, start, min(para.end, start + 12)) or para.end - start > 200:
+        if not _BYLINE.match(ctx.text, start, min(para.end, start + 12)):
             return None
-        end = para.end
+        # the credit ends with its line, or where the next quote opens ("” ― Ana Ruiz “…")
+        end = min(x for x in (ctx.text.find("\n", start, para.end), para.end,
+                              *(o.span.start for o in ctx.quotes[qi + 1:qi + 2])) if x > start)
+        if end - start > 200:
+            return None
     elif pi + 1 < len(ctx.paragraphs):
         nxt = ctx.paragraphs[pi + 1]
         if not _BYLINE.match(nxt.text) or len(nxt.text) > 200:

@@ -29,6 +29,13 @@ CASES = [
     ("Achterberg said:\n\n“The river rose higher than ever this winter.", "“The", "direct"),
     ("A flabbergasted Noah quipped, “It’s like a lawyer with the dumbest client ever.”", "“It’s", "direct"),
     ("As prosecutor Agnes Pellow put it, “We could not hold him.”", "“We", "direct"),
+    # a quote card / vox pop credited by a dash on its own line is a whole utterance
+    ("Readers wrote in.\n\n“He never answers the question.” ― Esther Tapia\n“We can build a wall around him.” ― "
+     "Steve Quinlan.\n\nGetty.", "“We can", "direct"),
+    ("“The ferry must run every hour.”\xa0—\xa0Ana Ruiz", "“The", "direct"),
+    # ... but not a reporter's sign-off after a fragment inside a sentence
+    ('Rajoy insisted that his party was "still the No. 1 force in Spain."--Kim Hjelmgaard.\n\nNext.',
+     '"still', "partial"),
     # partial: a fragment of speech inside reported speech
     ("Lopez said, in effect, that the plan was “a betrayal of the voters.”", "“a betrayal", "partial"),
     ("Lopez said the plan was “a betrayal of the voters” and left.", "“a betrayal", "partial"),

@@ -37,6 +37,15 @@ CASES = [
      "Maria Lopez", "trailing_cue"),
     ("“We are ready,” Maria Lopez, the former chairman of the party, said.", "“We", "Maria Lopez",
      "trailing_cue"),
+    # dash credits: quote cards and vox pops, the credit on the quote's line or the next paragraph
+    ("Readers wrote in.\n\n“He never answers the question.” ― Esther Tapia\n“We can build a wall around him.” ―\xa0"
+     "Steve Quinlan.\n\nGetty.", "“We can", "Steve Quinlan", "byline"),
+    ("Readers wrote in.\n\n“He never answers the question.” ― Esther Tapia\n“We can build a wall around him.” ―\xa0"
+     "Steve Quinlan.\n\nGetty.", "“He never", "Esther Tapia", "byline"),
+    ("“Our schools are not for sale.”\n\n- Bernie Sanders.", "“Our", "Bernie Sanders", "byline"),
+    ("“Our schools are not for sale.” -- Ana Ruiz", "“Our", "Ana Ruiz", "byline"),
+    # a partial quote is never credited by the agency line after its paragraph
+    ('Trump called him "my African American."\n\n- Reuters.', '"my African', "Trump", "reporting_clause"),
     # colon intro
     ("Maria Lopez said: “We will win this election and then we will govern.”", "“We", "Maria Lopez",
      "colon_intro"),
