@@ -22,7 +22,7 @@ from .types import Span
 
 Sieve = Callable[[DocContext, int], "Decision | None"]
 
-DEFAULT_SIEVES = ("transcript,trailing_cue,colon_intro,leading_cue,according_to,next_paragraph_cue,"
+DEFAULT_SIEVES = ("transcript,trailing_cue,sentence_end_cue,colon_intro,leading_cue,according_to,next_paragraph_cue,"
                   "byline,reporting_clause,sentence_subject,name_line,continuation,previous_subject,nearest_event")
 
 _TRANSCRIPT = regex.compile(r"[\"“]?\s*(\p{Lu}[\p{Lu}\.\-’' ]{1,40}?)\s*:\s")
@@ -183,6 +183,40 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
             conf -= 0.1
         return Decision("trailing_cue", np, Span.of(text, cue.start, cue.end), conf)
     return None
+
+
+def sentence_end_cue(ctx: DocContext, qi: int) -> Decision | None:
+    """A quote that opens its sentence, credited by a clause later in it: "“…” that Sanders
+    can catch Clinton, said Steve Elmendorf, …" / "“…” that would respond, Judge Ann Wolverton wrote."."""
+    q = ctx.quotes[qi]
+    s, e = ctx.sentence_of(q.span.start)
+    if ctx.text[s:q.span.start].strip() or e - q.span.end > 400:
+        return None
+    toks, text = ctx.toks, ctx.text
+    outside = ctx.outside_tokens(q.span.end, e)
+    cues = [k for k in outside if toks[k].lower in en.CUE_VERBS and _cue_at(ctx, k)]
+    if len(cues) != 1 or toks[cues[0]].lower not in en.STRONG_CUES:
+        return None
+    cue = cues[0]
+    if any(o.span.start > q.span.end and o.span.start < toks[cue].start for o in ctx.quotes[qi + 1:qi + 3]):
+        return None
+    hi = toks[outside[-1]].end
+    before = [k for k in outside if k < cue]
+    if before and toks[before[-1]].text == ",":  # "…, said Steve Elmendorf"
+        np = np_after(text, toks, cue + 1, hi)
+    else:  # "…, Justice Department counsel Ann Wolverton wrote"
+        np = speaker_before(text, toks, cue, toks[before[0]].start if before else q.span.end)
+        if np is None:
+            return None
+        commas = [k for k in before if toks[k].text == ","]
+        first = ctx.tok_index(np.start)
+        if not commas or any(toks[k].lower in _CLAUSE_LINKS or toks[k].lower in _MODALS or not toks[k].is_word
+                             for k in range(commas[-1] + 1, first)):
+            return None  # the phrase must open the last clause: ", Justice Department counsel Ann Wolverton"
+    if np is None or not (np.text[:1].isupper() or np.text.lower() in en.PRONOUNS):
+        return None
+    return Decision("sentence_end_cue", np, Span.of(text, toks[cue].start, toks[cue].end), 0.7,
+                    ["a later clause of the sentence the quote opens credits it"])
 
 
 _PARTICLES = frozenset("back out in up on again".split())
@@ -713,6 +747,7 @@ def nearest_event(ctx: DocContext, qi: int) -> Decision | None:
 SIEVES: dict[str, Sieve] = {
     "transcript": transcript,
     "trailing_cue": trailing_cue,
+    "sentence_end_cue": sentence_end_cue,
     "colon_intro": colon_intro,
     "leading_cue": leading_cue,
     "according_to": according_to,

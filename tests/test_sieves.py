@@ -37,6 +37,11 @@ CASES = [
      "Maria Lopez", "trailing_cue"),
     ("“We are ready,” Maria Lopez, the former chairman of the party, said.", "“We", "Maria Lopez",
      "trailing_cue"),
+    # a quote opening its sentence, credited by a later clause of it
+    ("Strategists are skeptical." + N + "\"He can assert it, but it seems unlikely\" that Sanders can win, said Steve "
+     "Elmendorf, a former Kerry aide.", "\"He can", "Steve Elmendorf", "sentence_end_cue"),
+    ("The court heard motions." + N + "“A new search” that would answer the requests, Justice Department counsel "
+     "Caroline Wolverton wrote.", "“A new", "Caroline Wolverton", "sentence_end_cue"),
     # dash credits: quote cards and vox pops, the credit on the quote's line or the next paragraph
     ("Readers wrote in.\n\n“He never answers the question.” ― Esther Tapia\n“We can build a wall around him.” ―\xa0"
      "Steve Quinlan.\n\nGetty.", "“We can", "Steve Quinlan", "byline"),
@@ -197,3 +202,16 @@ def test_outlet(text, needle, outlet):
     if q.outlet and q.outlet.mention:
         m = q.outlet.mention
         assert text[m.start:m.end] == m.text
+
+
+@pytest.mark.parametrize("text,needle", [
+    # a later clause is a credit only when it is the sentence's one reporting clause
+    ("The rally ended." + N + "“A new dawn” was the slogan, and the crowd said it loudly.", "“A new"),
+    ("The rally ended." + N + "“A new dawn” was the slogan, Ana Ruiz said, and Tom Hardy agreed, he wrote.",
+     "“A new"),
+    ("The rally ended. Ana Ruiz spoke of “a new dawn” for the city, said Tom Hardy.", "“a new"),
+])
+def test_sentence_end_cue_declines(text, needle):
+    start = text.index(needle)
+    q = [q for q in Extractor(engine="rules", sieves="sentence_end_cue").extract(text) if q.start == start][0]
+    assert q.sieve is None and q.speaker is None
