@@ -423,10 +423,13 @@ def split_role(mention: str) -> tuple[str, str | None]:
 _TITLE_WORDS = frozenset(t.strip(".") for t in en.TITLES) - {"former", "late", "first", "then-candidate"}
 
 
+_PARTY_TAG = regex.compile(r"\s*\([^()\n]{1,24}\)\s*$")
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def clean_name(mention: str) -> str:
     """The canonical form of a mention: determiners, possessives and titles off."""
-    words = mention.replace("\n", " ").split()
+    words = _PARTY_TAG.sub("", mention).replace("\n", " ").split()  # "Rep. John Mica (R-Fla.)"
     while words and words[0].lower() in DETERMINERS:
         words = words[1:]
     if not words:

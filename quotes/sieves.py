@@ -149,6 +149,12 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
     if last_mark == "," or (last_mark in "!?" and not toks[first].is_cap):  # not a new sentence
         np = _split_trailing_verb(ctx, np)
     r = _skip_adverbs(ctx, ctx.tok_index(np.end), limit)
+    if r < limit and toks[r].text == "(":  # a party tag: "Rep. John Mica (R-Fla.) said"
+        k = r + 1
+        while k < limit and k - r < 10 and toks[k].text not in "()":
+            k += 1
+        if k < limit and toks[k].text == ")":
+            r = _skip_adverbs(ctx, k + 1, limit)
     if r < limit and toks[r].text == "," and not generic_ok:
         # an apposition: "X, the former chairman, said"
         k = r + 1

@@ -37,6 +37,11 @@ CASES = [
      "Maria Lopez", "trailing_cue"),
     ("“We are ready,” Maria Lopez, the former chairman of the party, said.", "“We", "Maria Lopez",
      "trailing_cue"),
+    # a party tag between the name and the cue stays out of the name
+    ("The panel met." + N + "“You destroy the whole basis of our government,” Rep. John Mica (R-Fla.) said.", "“You",
+     "John Mica", "trailing_cue"),
+    ("The panel met." + N + "“You destroy the whole basis of our government,” Rep. Jim Jordan (R-Ohio), a panel "
+     "member, said in an interview.", "“You", "Jim Jordan", "trailing_cue"),
     # a quote opening its sentence, credited by a later clause of it
     ("Strategists are skeptical." + N + "\"He can assert it, but it seems unlikely\" that Sanders can win, said Steve "
      "Elmendorf, a former Kerry aide.", "\"He can", "Steve Elmendorf", "sentence_end_cue"),
