@@ -305,6 +305,17 @@ def det_phrase_before(text: str, toks: Sequence[Token], i: int, lo: int, max_len
     return None
 
 
+def _place_before(toks: Sequence[Token], k: int, lo: int) -> int:
+    """If the comma at token ``k`` follows a place after a preposition ("in Columbus,"), the
+    preposition's index; else -1."""
+    m = k - 1
+    while m >= 0 and k - m <= 4 and toks[m].is_cap and toks[m].start >= lo:
+        m -= 1
+    if 0 <= m < k - 1 and toks[m].start >= lo and toks[m].lower in ("in", "at", "from", "near", "outside"):
+        return m
+    return -1
+
+
 def speaker_before(text: str, toks: Sequence[Token], i: int, lo: int) -> Span | None:
     """The speaker phrase before a cue verb at token ``i``: a name, a pronoun, a
     determiner phrase, or a phrase followed by an apposition ("Htay Oo, its acting
@@ -326,6 +337,13 @@ def speaker_before(text: str, toks: Sequence[Token], i: int, lo: int) -> Span | 
             k -= 1
         if k >= 0 and toks[k].start >= lo and toks[k].text == ",":
             chunk = toks[k + 1]
+            m = _place_before(toks, k, lo) if j - k <= 3 and chunk.is_cap else -1
+            if m > 0:
+                # "Clinton, at a town hall in Columbus, Ohio, said": the state ends the aside;
+                # with no aside opened before it, the place belongs to the subject ("a woman in
+                # Worcester, Massachusetts, told him")
+                return speaker_before(text, toks, k + 1, lo) or det_phrase_before(text, toks, m, lo) \
+                    or np_before(text, toks, m, lo)
             if verb_inside and chunk.lower not in ("who", "which") and not chunk.lower.endswith("ing"):
                 return None  # "…, Sanders said, told": a clause, not an aside
             if chunk.is_cap and chunk.lower not in NOT_NAMES and toks[j - 1].text != ",":

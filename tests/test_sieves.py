@@ -42,6 +42,11 @@ CASES = [
      "John Mica", "trailing_cue"),
     ("The panel met." + N + "“You destroy the whole basis of our government,” Rep. Jim Jordan (R-Ohio), a panel "
      "member, said in an interview.", "“You", "Jim Jordan", "trailing_cue"),
+    # "City, State" inside an aside, or inside the subject
+    ("The panel met." + N + "Clinton, during a town hall in Columbus, Ohio, said she was “going to put coal miners "
+     "out of business.”", "“going", "Clinton", "leading_cue"),
+    ("Kasich is assuring voters after a woman in Worcester, Massachusetts, told him he is “too nice to fend off "
+     "his rivals.”", "“too nice", "woman", "leading_cue"),
     # a quote opening its sentence, credited by a later clause of it
     ("Strategists are skeptical." + N + "\"He can assert it, but it seems unlikely\" that Sanders can win, said Steve "
      "Elmendorf, a former Kerry aide.", "\"He can", "Steve Elmendorf", "sentence_end_cue"),
