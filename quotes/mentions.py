@@ -434,6 +434,12 @@ def split_role(mention: str) -> tuple[str, str | None]:
         rest = words[last + 1:]
         if all(w[:1].isupper() or w.lower() in NAME_PARTICLES or w.lower().startswith("al-") for w in rest):
             return " ".join(rest), " ".join(words[: last + 1])
+    # any other role word before a full name: "9/11 widow Terry Strada", "master of ceremonies Asab Al-Tabchi"
+    last = max((idx for idx, w in enumerate(words) if not w[:1].isupper() and w.lower() not in NAME_PARTICLES),
+               default=-1)
+    if 0 <= last < len(words) - 2 and words[last].lower() not in ("of", "the", "for", "and", "at", "on", "to",
+                                                                   "from", "in", "a", "an"):
+        return " ".join(words[last + 1:]), " ".join(words[: last + 1])
     return mention, None
 
 

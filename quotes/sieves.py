@@ -155,6 +155,14 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
             k += 1
         if k < limit and toks[k].text == ")":
             r = _skip_adverbs(ctx, k + 1, limit)
+    if r < limit and toks[r].lower in ("in", "at", "from", "on") and np.text.split()[0].lower() in ("a", "an", "the"):
+        # "a narrator in the Clinton ad asks": a place or source after a determiner phrase
+        k = r + 1
+        while k < limit and k - r <= 5 and toks[k].is_word and not _cue_at(ctx, k) \
+                and toks[k].lower not in _FINITE and toks[k].lower not in _CLAUSE_LINKS:
+            k += 1
+        if k < limit and k - r <= 5 and _cue_at(ctx, k) and toks[k].lower in en.STRONG_CUES:
+            r = k
     if r < limit and toks[r].text == "," and not generic_ok:
         # an apposition: "X, the former chairman, said"
         k = r + 1
@@ -254,7 +262,7 @@ def _name_ahead(ctx: DocContext, k: int, limit: int, reach: int = 7) -> Span | N
     toks = ctx.toks
     for j in range(k, min(limit, k + reach)):
         t = toks[j]
-        if not t.is_word and not (t.text == "." and j > k):
+        if not t.is_word and not (t.text in "./" and j > k):  # "said 9/11 widow Terry Strada"
             return None
         if t.is_cap and t.lower not in NOT_NAMES:
             np = np_after(ctx.text, toks, j, toks[limit - 1].end, loose=False)

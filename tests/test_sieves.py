@@ -47,6 +47,11 @@ CASES = [
      "out of business.”", "“going", "Clinton", "leading_cue"),
     ("Kasich is assuring voters after a woman in Worcester, Massachusetts, told him he is “too nice to fend off "
      "his rivals.”", "“too nice", "woman", "leading_cue"),
+    # inverted cues over a number, and a determiner phrase with a place after it
+    ("Families met." + N + "“We are angry about the veto,” said 9/11 widow Terry Strada.", "“We", "Terry Strada",
+     "trailing_cue"),
+    ("The ad ran on Sunday." + N + "“So why didn’t he pay his?” a narrator in the Clinton ad asks. The spot ends.",
+     "“So", "narrator", "trailing_cue"),
     # a quote opening its sentence, credited by a later clause of it
     ("Strategists are skeptical." + N + "\"He can assert it, but it seems unlikely\" that Sanders can win, said Steve "
      "Elmendorf, a former Kerry aide.", "\"He can", "Steve Elmendorf", "sentence_end_cue"),
