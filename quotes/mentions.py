@@ -6,6 +6,7 @@ and type does a mention have.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import unicodedata
@@ -357,8 +358,29 @@ def speaker_before(text: str, toks: Sequence[Token], i: int, lo: int) -> Span | 
     np = np_before(text, toks, j + 1, lo)
     if np is not None and (np.text[:1].isupper() or np.text.split()[0].lower() in SPEAKER_DETS
                            or np.text.lower() in en.PRONOUNS):
-        return np
-    return det_phrase_before(text, toks, j + 1, lo) or np
+        return _participle_subject(text, toks, np, lo) or np
+    np = det_phrase_before(text, toks, j + 1, lo) or np
+    return (_participle_subject(text, toks, np, lo) or np) if np is not None else None
+
+
+_PLACE_PREPS = frozenset("through across along around outside inside near toward towards past behind outside "
+                         "under over".split())
+
+
+def _start(t: Token) -> int:
+    return t.start
+
+
+def _participle_subject(text: str, toks: Sequence[Token], np: Span, lo: int) -> Span | None:
+    """"Protesters marching through the streets chanted": the phrase is the participle's
+    object; the subject comes before the participle."""
+    k = bisect.bisect_left(toks, np.start, key=_start) - 1
+    if k >= 0 and (toks[k].lower in _PREPS or toks[k].lower in _PLACE_PREPS) and k - 1 >= 0:
+        k -= 1  # "marching through the streets"
+    if k < 1 or not toks[k].lower.endswith("ing") or toks[k].is_cap or toks[k].lower in en.CUE_VERBS:
+        return None
+    subj = np_before(text, toks, k, lo) or det_phrase_before(text, toks, k, lo)
+    return subj if subj is not None and subj.end == toks[k - 1].end else None
 
 
 def np_after(text: str, toks: Sequence[Token], i: int, hi: int, loose: bool = True) -> Span | None:

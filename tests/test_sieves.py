@@ -52,6 +52,10 @@ CASES = [
      "trailing_cue"),
     ("The ad ran on Sunday." + N + "“So why didn’t he pay his?” a narrator in the Clinton ad asks. The spot ends.",
      "“So", "narrator", "trailing_cue"),
+    # a participle between subject and cue: its object is not the speaker
+    ("The city is under curfew. Protesters marching through the streets chanted “No justice, no peace” and "
+     "kept going.", "“No justice", "Protesters", "leading_cue"),
+    ("A man holding a sign shouted “Lock her up!” at the stage.", "“Lock", "man", "leading_cue"),
     # a quote opening its sentence, credited by a later clause of it
     ("Strategists are skeptical." + N + "\"He can assert it, but it seems unlikely\" that Sanders can win, said Steve "
      "Elmendorf, a former Kerry aide.", "\"He can", "Steve Elmendorf", "sentence_end_cue"),
