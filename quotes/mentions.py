@@ -358,9 +358,28 @@ def speaker_before(text: str, toks: Sequence[Token], i: int, lo: int) -> Span | 
     np = np_before(text, toks, j + 1, lo)
     if np is not None and (np.text[:1].isupper() or np.text.split()[0].lower() in SPEAKER_DETS
                            or np.text.lower() in en.PRONOUNS):
-        return _participle_subject(text, toks, np, lo) or np
+        return _participle_subject(text, toks, np, lo) or _adjunct_subject(text, toks, np, lo) or np
     np = det_phrase_before(text, toks, j + 1, lo) or np
-    return (_participle_subject(text, toks, np, lo) or np) if np is not None else None
+    if np is None:
+        return None
+    return _participle_subject(text, toks, np, lo) or _adjunct_subject(text, toks, np, lo) or np
+
+
+_ADJUNCT_PREPS = frozenset("in during at on over throughout".split())  # not "since", "after": conjunctions too
+
+
+def _adjunct_subject(text: str, toks: Sequence[Token], np: Span, lo: int) -> Span | None:
+    """"Beck, who has in the past described", "Trump in his announcement speech called": the
+    phrase is the object of an adverbial preposition; the subject comes before it."""
+    k = bisect.bisect_left(toks, np.start, key=_start) - 1
+    if k < 1 or toks[k].lower not in _ADJUNCT_PREPS or toks[k].start < lo:
+        return None
+    subj = speaker_before(text, toks, k, lo)
+    if subj is None or subj.text.lower() not in en.PRONOUNS and subj.text.lower() != "who" \
+            and not subj.text[:1].isupper():
+        return None
+    # only auxiliaries and adverbs between the subject and the adjunct ("who has in the past")
+    return subj if bisect.bisect_left(toks, subj.end, key=_start) - 1 >= _skip_adverbs_back(toks, k - 1, lo) else None
 
 
 _PLACE_PREPS = frozenset("through across along around outside inside near toward towards past behind outside "

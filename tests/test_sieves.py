@@ -56,6 +56,13 @@ CASES = [
     ("The city is under curfew. Protesters marching through the streets chanted “No justice, no peace” and "
      "kept going.", "“No justice", "Protesters", "leading_cue"),
     ("A man holding a sign shouted “Lock her up!” at the stage.", "“Lock", "man", "leading_cue"),
+    # an adverbial phrase between subject and cue is not the speaker
+    ("Beck, who has in the past described Trump as “a pathological narcissist,” spoke.", "“a path", "Beck",
+     "reporting_clause"),
+    ("It was complete when Trump in his announcement speech called immigrants “rapists.”", "“rapists", "Trump",
+     "reporting_clause"),
+    ("Ever since Bernie Sanders announced his candidacy, he has said the same thing at every campaign event: "
+     "“The system is rigged.”", "“The system", "Bernie Sanders", "colon_intro"),
     # a quote opening its sentence, credited by a later clause of it
     ("Strategists are skeptical." + N + "\"He can assert it, but it seems unlikely\" that Sanders can win, said Steve "
      "Elmendorf, a former Kerry aide.", "\"He can", "Steve Elmendorf", "sentence_end_cue"),
