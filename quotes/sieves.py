@@ -360,6 +360,16 @@ def leading_cue(ctx: DocContext, qi: int) -> Decision | None:
     return None
 
 
+_NEGATED = frozenset("can’t won’t don’t doesn’t didn’t isn’t wasn’t can't won't don't doesn't didn't isn't wasn't "
+                     "not".split())
+
+
+def _clause_not_phrase(np: Span) -> bool:
+    """Is a would-be speaker phrase a clause ("that he won’t", "the main goal of the effort is")?"""
+    words = np.text.lower().split()
+    return words[0] == "that" or any(w in _FINITE or w in _MODALS or w in _NEGATED for w in words)
+
+
 def _subject_decision(ctx: DocContext, before: list[int], k: int, name: str, conf: float) -> Decision | None:
     toks, text = ctx.toks, ctx.text
     s, e = ctx.sentence_of(toks[k].start)
@@ -387,6 +397,13 @@ def _subject_decision(ctx: DocContext, before: list[int], k: int, name: str, con
             subj = _clause_subject(ctx, s, toks[k].start)
             if subj is not None:
                 return Decision(name, subj, cue, conf - 0.05, ["subject of the reporting clause"])
+    if np is not None and np.text[:5].lower() == "that " and np.text[5:6].isupper():
+        a = ctx.tok_index(np.start)
+        if a == 0 or toks[a - 1].lower not in en.CUE_VERBS:
+            # "so heated that New Jersey Gov. Chris Christie said", but not "it does say that Japan agrees"
+            np = Span.of(text, np.start + 5, np.end)
+    if np is not None and _clause_not_phrase(np):
+        return None  # "the race can’t just be about", "that he won’t": a clause, no speaker
     if np is not None:
         return Decision(name, np, cue, conf)
     if toks[k].lower in en.STRONG_CUES and toks[k].lower not in _OBJECT_CUES and k + 1 < len(toks) \

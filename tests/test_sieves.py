@@ -63,6 +63,11 @@ CASES = [
      "reporting_clause"),
     ("Ever since Bernie Sanders announced his candidacy, he has said the same thing at every campaign event: "
      "“The system is rigged.”", "“The system", "Bernie Sanders", "colon_intro"),
+    # a clause is no speaker phrase; a name after a conjunction "that" is
+    ("He notes that free speech comes with the limitation that you can’t yell “fire” in a theater.", "“fire”", "He",
+     "sentence_subject"),
+    ("The debate grew so heated over the bill that New Jersey Gov. Chris Christie said, “Stop it.”", "“Stop",
+     "Chris Christie", "leading_cue"),
     # a quote opening its sentence, credited by a later clause of it
     ("Strategists are skeptical." + N + "\"He can assert it, but it seems unlikely\" that Sanders can win, said Steve "
      "Elmendorf, a former Kerry aide.", "\"He can", "Steve Elmendorf", "sentence_end_cue"),
