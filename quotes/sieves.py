@@ -143,8 +143,8 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
             return Decision("trailing_cue", np, Span.of(text, toks[first].start, toks[first].end), conf)
         return None
     np = np_after(text, toks, first, hi) or (_name_ahead(ctx, first, limit, reach=4) if generic_ok else None)
-    if np is None:
-        return None
+    if np is None or np.text.split()[0].lower() in _NOT_AFTER_QUOTE:
+        return None  # "“…” and Donald Trump said", "“…” of the campaign": another clause, not a credit
     last_mark = q.content.text.rstrip()[-1:]
     if last_mark == "," or (last_mark in "!?" and not toks[first].is_cap):  # not a new sentence
         np = _split_trailing_verb(ctx, np)
@@ -234,6 +234,8 @@ def sentence_end_cue(ctx: DocContext, qi: int) -> Decision | None:
 
 
 _PARTICLES = frozenset("back out in up on again".split())
+# words that open a new clause or phrase after a quote: what follows them does not credit it
+_NOT_AFTER_QUOTE = frozenset("and but while or nor of at to which who whom whose".split())
 
 
 def _split_trailing_verb(ctx: DocContext, np: Span) -> Span:

@@ -68,6 +68,10 @@ CASES = [
      "sentence_subject"),
     ("The debate grew so heated over the bill that New Jersey Gov. Chris Christie said, “Stop it.”", "“Stop",
      "Chris Christie", "leading_cue"),
+    # a coordinated clause after a partial quote does not credit it
+    ("Ted Cruz accuses Obama of “dithering on terror” and Donald Trump says he is losing the war.", "“dithering",
+     "Ted Cruz", "leading_cue"),
+    ("Someone called it a “revolt of the voters” and I agree.", "“revolt", "Someone", "reporting_clause"),
     # a quote opening its sentence, credited by a later clause of it
     ("Strategists are skeptical." + N + "\"He can assert it, but it seems unlikely\" that Sanders can win, said Steve "
      "Elmendorf, a former Kerry aide.", "\"He can", "Steve Elmendorf", "sentence_end_cue"),
