@@ -260,6 +260,7 @@ _NOUNISH_CUES = frozenset(
 
 
 _PREPS = frozenset("of to for with from by at on in into about as than".split())
+_NOUN_DETS = frozenset("of the a an his her their its our my your these those some many all most few".split())
 
 
 def is_cue_verb(toks: Sequence[Token], k: int) -> bool:
@@ -274,6 +275,9 @@ def is_cue_verb(toks: Sequence[Token], k: int) -> bool:
     if t.is_cap and prev.text not in ".!?\"“”:;":
         return False  # "the United States needs", "Secretary of State"
     pl = prev.lower
+    if low in _NOUNISH_CUES and prev.is_cap and not pl.endswith("s") and k > 1 \
+            and (toks[k - 2].lower in _NOUN_DETS or toks[k - 2].text[:1].isdigit()):
+        return False  # "32% of Republican claims", "the Trump tweets" (but "the Saudis state")
     if low in _NOUNISH_CUES:
         if not (pl in en.PRONOUNS or pl in ("who", "and", "also", "then", "which", "that") or pl.endswith("ly")
                 or (prev.is_cap and pl not in NOT_NAMES) or prev.text in ",\"“”’'—–-"

@@ -72,6 +72,11 @@ CASES = [
     ("Ted Cruz accuses Obama of “dithering on terror” and Donald Trump says he is losing the war.", "“dithering",
      "Ted Cruz", "leading_cue"),
     ("Someone called it a “revolt of the voters” and I agree.", "“revolt", "Someone", "reporting_clause"),
+    # a reporting verb that is a noun after its modifier ("of Republican claims") is no cue
+    ("A study looked at fact checks. PolitiFact rated 32% of Republican claims as “false” or worse.", "“false”",
+     "PolitiFact", "sentence_subject"),
+    ("The paper was shared." + N + "\"Saudi Arabia shares the same threat,\" the Saudis state in the paper.", "\"Saudi",
+     "Saudis", "trailing_cue"),
     # a quote opening its sentence, credited by a later clause of it
     ("Strategists are skeptical." + N + "\"He can assert it, but it seems unlikely\" that Sanders can win, said Steve "
      "Elmendorf, a former Kerry aide.", "\"He can", "Steve Elmendorf", "sentence_end_cue"),
