@@ -24,10 +24,12 @@ the stored span's length is to the claim's (a six-word claim with one word
 changed is the six-word quote, not the same words inside a longer one),
 then by the share of the whole stored quote matched. An ``altered`` match
 must be more than chance: :func:`chance` estimates how many stored quotes
-would line up as well with words as common as the shared ones, and the
-match is dropped above ``MAX_CHANCE`` (so "the weather is nice" is not an
-altered version of some short quote sharing "the" and "is", while "This is
-trombone!" is "This is fantastic!" altered when few quotes are that short).
+would line up with as many of the claim's words (any of them) by chance, and
+the match is dropped above ``MAX_CHANCE`` (so "the weather is nice" is not an
+altered version of some short quote sharing "the" and "is", nor "big the" of
+"Big time.", while "This is trombone!" is "This is fantastic!" altered when
+few quotes are that short, and "single walrus" is "single superpower" altered
+when few quotes hold "single").
 
 Every hit carries the speaker, cue and outlet, the document's provenance
 and the paragraph around it with the quote marked ``[[...]]``.
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import email.utils
+import functools
 import hashlib
 import logging
 import math
@@ -599,33 +602,68 @@ def _bar(a: _Align) -> float:
     return MAX_CHANCE_ONE_WORD if len(a.shared) == 1 else MAX_CHANCE
 
 
-def chance(a: _Align, n: int, m: int, stats: TermStats, lengths: Lengths | None = None) -> float:
-    """About how many stored quotes would line up with a claim of ``n`` words
-    as well as ``a`` (against a stored quote of ``m`` words) by chance alone:
-    an E-value, as in sequence search. A stored word is taken to be ``key``
-    with probability q = (share of quotes holding it) / (mean words per quote).
+def chance(a: _Align, claim: Sequence[str], m: int, stats: TermStats, lengths: Lengths | None = None) -> float:
+    """About how many stored quotes would line up with ``claim`` (its word
+    keys) as well as ``a`` does (against a stored quote of ``m`` words) by
+    chance alone: an E-value, as in sequence search. A stored word is taken
+    to be ``key`` with probability q = (share of quotes holding it) / (mean
+    words per quote), and "as well" means as many of the claim's words, any of
+    them, in place: the sum over every set of that many claim words of the
+    product of their q (so a claim word no stored quote holds adds nothing,
+    and a common one the claim does not share still counts: "the banana"
+    lines up by chance with fewer quotes than "the said").
 
     * the claim lines up with the whole stored quote (``a.framed``): quotes of
-      ``m`` words, times the ways to place the shared words among the claim's
-      (C(max(n, m), M)), times the product of their q;
+      ``m`` words, times that sum, times the ways to place the shared words
+      among a longer quote's (C(max(n, m), M) / C(n, M); 1 when the claim has
+      as many words as the quote: the words are then in place);
     * the claim lines up with a span of a longer quote: every word of the store
-      could start the span (quotes x mean words), times the ways to place the
-      shared words in the claim (C(n, M)) and in the span (C(span - 1, M - 1)),
-      times the product of their q.
+      could start the span (quotes x mean words), times that sum, times the
+      ways to place the shared words in the span (C(span - 1, M - 1)).
 
     Without ``lengths`` the result is an upper bound (every quote taken to be
-    ``m`` words long, the mean length taken as 1)."""
-    shared = a.shared
-    k = len(shared)
+    ``m`` words long, the mean length taken as 1); a word not looked up in
+    ``stats`` is taken to be in every quote."""
+    k = len(a.shared)
+    n = len(claim)
     mean = max(1.0, lengths.mean) if lengths is not None else 1.0
-    e = float(max(1, stats.quotes))
-    for key in shared:
-        share = stats.share(key)
-        e *= (1.0 if share is None else share) / mean
+    lined = _subsets(tuple(_per_word(claim, stats, mean)))[k]
+    e = float(max(1, stats.quotes)) * lined
     if a.framed:
-        return e * (lengths.share(m) if lengths is not None else 1.0) * math.comb(max(n, m), k)
+        share = lengths.share(m) if lengths is not None else 1.0
+        return e * share * _comb_ratio(max(n, m), n, k)
     span = a.last - a.first + 1
-    return e * mean * math.comb(n, k) * math.comb(max(span - 1, 0), max(k - 1, 0))
+    return e * mean * _comb_ratio(max(span - 1, 0), 0, max(k - 1, 0))
+
+
+def _per_word(claim: Sequence[str], stats: TermStats, mean: float) -> list[float]:
+    """q for each claim word (1 / mean for a word not looked up: it may be in every quote)."""
+    out = []
+    for key in claim:
+        share = stats.share(key)
+        out.append((1.0 if share is None else share) / mean)
+    return out
+
+
+@functools.lru_cache(maxsize=4)  # one claim's q's are asked about once per candidate
+def _subsets(qs: tuple[float, ...]) -> tuple[float, ...]:
+    """For each k, the sum over every set of k of the ``qs`` of their product
+    (the elementary symmetric polynomials e_0 .. e_n)."""
+    e = [1.0] + [0.0] * len(qs)
+    for i, q in enumerate(qs, 1):
+        for j in range(i, 0, -1):
+            e[j] += e[j - 1] * q
+    return tuple(e)
+
+
+def _comb_ratio(big: int, small: int, k: int) -> float:
+    """C(big, k) / C(small, k) (C(small, k) taken as 1 when ``small`` < ``k``), in floats."""
+    def log_comb(n: int, r: int) -> float:
+        if r < 0 or r > n:
+            return 0.0
+        return math.lgamma(n + 1) - math.lgamma(r + 1) - math.lgamma(n - r + 1)
+
+    return math.exp(min(700.0, log_comb(big, k) - log_comb(small, k)))
 
 
 def _believed(store: Any, ckeys: list[str], aligned: list[tuple[_Row, _Align]],
@@ -642,15 +680,14 @@ def _believed(store: Any, ckeys: list[str], aligned: list[tuple[_Row, _Align]],
         stats = term_stats(store, content_terms(ckeys))
     if stats is None:
         return [(r, a) for r, a in aligned if a.match != "altered" or len(a.shared) >= 2]
-    n = len(ckeys)
     open_ = [(r, a) for r, a in aligned
-             if a.match == "altered" and chance(a, n, len(r.keys), stats) > _bar(a)]
+             if a.match == "altered" and chance(a, ckeys, len(r.keys), stats) > _bar(a)]
     if not open_:
         return aligned
-    if any(stats.count(k) is None for _, a in open_ for k in a.shared):
+    if any(stats.count(k) is None for k in ckeys):
         stats = term_stats(store, ckeys, stats)
     lengths = quote_lengths(store, stats.quotes)
-    doubtful = {id(a) for r, a in open_ if chance(a, n, len(r.keys), stats, lengths) > _bar(a)}
+    doubtful = {id(a) for r, a in open_ if chance(a, ckeys, len(r.keys), stats, lengths) > _bar(a)}
     return [(r, a) for r, a in aligned if id(a) not in doubtful]
 
 

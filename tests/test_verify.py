@@ -208,8 +208,12 @@ SHORT_QUOTES = (  # stored in this order: the long "build the wall" quote first
 
 @pytest.fixture(scope="module")
 def short_store(tmp_path_factory):
+    return build_short_store(str(tmp_path_factory.mktemp("verify_short") / "quotes.db"))
+
+
+def build_short_store(db: str) -> Store:
     """The seed article (rules engine) and an article of short quotes (hand-marked)."""
-    store = Store(str(tmp_path_factory.mktemp("verify_short") / "quotes.db"))
+    store = Store(db)
     doc = next(read_sources([str(SEED)]))
     store.add(doc, Extractor(engine="rules").extract(doc), "rules")
     text = "".join(f"\u201c{q}\u201d Speaker {i} said.\n\n" for i, q in enumerate(SHORT_QUOTES))
@@ -266,3 +270,71 @@ def test_trace_lists_no_chance_alteration(short_store):
     assert trace(short_store, "the and") == []
     got = trace(short_store, "We\u2019re going to build a wall")
     assert [(a.match, a.hit.text) for a in got] == [("exact", "We\u2019re going to build a wall,")]
+
+
+# ------------------------------------------------------------------ chance of a two-word match
+
+@pytest.fixture(scope="module")
+def samples_store(tmp_path_factory):
+    """The short-quote store plus the sample articles (rules engine): "final
+    offer" and "Meet the Press" are quotes of samples/d_reported_speech.txt,
+    "single superpower" one of the seed article."""
+    store = build_short_store(str(tmp_path_factory.mktemp("verify_samples") / "quotes.db"))
+    samples = sorted(str(p) for p in (Path(__file__).resolve().parents[1] / "samples").glob("*.txt"))
+    extractor = Extractor(engine="rules")
+    for doc in read_sources(samples):
+        store.add(doc, extractor.extract(doc), "rules")
+    return store
+
+
+@pytest.mark.parametrize("claim, stored, old, new", [
+    ("final walrus", "final offer", "offer", "walrus"),
+    ("walrus offer", "final offer", "final", "walrus"),
+    ("Meet the walrus", "Meet the Press", "Press", "walrus"),
+    ("Your walrus,", "Your Honor,", "Honor", "walrus"),
+    ("Big walrus.", "Big time.", "time", "walrus"),
+    # "single" and "superpower" are each in a few stored quotes, "walrus" in none: only
+    # the shared word can line up by chance (counting the claim's other word as just as
+    # common, as chance() did, called these not found)
+    ("single walrus,", "single superpower,", "superpower", "walrus"),
+    ("walrus superpower,", "single superpower,", "single", "walrus"),
+])
+def test_two_word_quote_with_one_word_changed_is_altered(samples_store, claim, stored, old, new):
+    top = verify(samples_store, claim)[0]
+    assert (top.verdict, top.hit.text, diff_of(top)) == ("altered", stored, [("changed", old, new)])
+
+
+@pytest.mark.parametrize("claim", [
+    "the offer",  # each shares one word, in place, with a two-word quote above ...
+    "final the",
+    "big the",
+    "your the",
+    "to honor",  # ... but its other word is common: many quotes line up as well by chance
+])
+def test_pair_of_common_words_is_not_altered(samples_store, claim):
+    got = verify(samples_store, claim)
+    assert [(v.verdict, v.note) for v in got] == [("not found", CHANCE)]
+
+
+def test_chance_counts_the_claim_words_not_shared():
+    """The E-value of one shared word in place grows with how common the claim's
+    other word is, and equals the old estimate (shared words only, times the
+    ways to place them) when every claim word is as common."""
+    from quotes.search import Lengths, TermStats
+    from quotes.verify import _align, chance
+
+    stats = TermStats(1000, {"big": 2, "time": 2, "the": 600, "walrus": 0})
+    lengths = Lengths(10.0, {2: 99}, 999)  # a tenth of the quotes are two words long
+    rare = _align(["big", "walrus"], ["big", "time"])
+    common = _align(["big", "the"], ["big", "time"])
+    assert rare.shared == common.shared == ("big",)
+    e_rare = chance(rare, ["big", "walrus"], 2, stats, lengths)
+    e_common = chance(common, ["big", "the"], 2, stats, lengths)
+    assert e_rare < 0.05 < e_common
+    q_big, q_walrus = 2 / 1000 / 10, 1 / 1000 / 10  # share / mean words; an unseen word counts once
+    assert e_rare == pytest.approx(1000 * 0.1 * (q_big + q_walrus))
+    same = _align(["big", "time"], ["big", "crowd"])
+    assert chance(same, ["big", "time"], 2, stats, lengths) == pytest.approx(
+        1000 * 0.1 * 2 * q_big)  # C(2, 1) x q: as before
+    # without lengths: an upper bound, words not looked up taken to be in every quote
+    assert chance(rare, ["big", "walrus"], 2, TermStats(1000, {"big": 10}), None) >= e_rare
