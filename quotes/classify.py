@@ -5,6 +5,7 @@ import regex
 
 from .context import DocContext
 from .lang import en
+from .segment import bmp_twin
 
 _CREDITED = regex.compile(r"\s*,?\s*by\s+\p{Lu}", regex.V1)
 # "“…” ― Ana Ruiz" to the end of its line (or up to the next quote): a quote card or vox pop
@@ -14,8 +15,8 @@ _DASH_CREDIT = regex.compile(
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'\-\.]*")
 
 
-def _words(s: str) -> list[str]:
-    return _WORD.findall(s)
+def _words(s: str, word: regex.Pattern = _WORD) -> list[str]:
+    return word.findall(s)
 
 
 # The rules below count a quote's words only up to eight: its first nine are all they read
@@ -24,12 +25,12 @@ _ENOUGH_WORDS = 9
 _WORDS_READ_FIRST = 120  # characters: about 20 words
 
 
-def _first_words(s: str, limit: int = _ENOUGH_WORDS) -> list[str]:
-    """The first ``limit`` words of ``s``."""
-    words = _WORD.findall(s, 0, _WORDS_READ_FIRST)
+def _first_words(s: str, limit: int = _ENOUGH_WORDS, word: regex.Pattern = _WORD) -> list[str]:
+    """The first ``limit`` words of ``s`` (``word``: :data:`_WORD` or its ``re`` twin)."""
+    words = word.findall(s, 0, _WORDS_READ_FIRST)
     if len(words) > limit:
         return words[:limit]  # the next word starts inside the part read: these are whole
-    return words if len(s) <= _WORDS_READ_FIRST else _WORD.findall(s)[:limit]
+    return words if len(s) <= _WORDS_READ_FIRST else word.findall(s)[:limit]
 
 
 def _title_cased(words: list[str]) -> bool:
@@ -71,24 +72,25 @@ def _headline(ctx: DocContext) -> bool:
 def classify(ctx: DocContext, qi: int) -> str:
     q = ctx.quotes[qi]
     text = ctx.text
-    words = _first_words(q.content.text)
+    word, credited = (bmp_twin(_WORD), bmp_twin(_CREDITED)) if ctx.bmp else (_WORD, _CREDITED)
+    words = _first_words(q.content.text, word=word)
     n = len(words)  # the number of words, or _ENOUGH_WORDS for any more
     s, e = ctx.sentence_of(q.span.start)
     prefix = text[s:q.span.start]
     starts_sentence = not prefix.strip() or prefix.rstrip().endswith(":")
-    before_words = _words(text[max(s, q.span.start - 40):q.span.start])
+    before_words = _words(text[max(s, q.span.start - 40):q.span.start], word)
     prev_word = before_words[-1].lower() if before_words else ""
     headline = ctx.paragraph_index(q.span.start) == 0 and _headline(ctx)
     if prev_word in ("so-called", "so") and n <= 4:
         return "scare"  # the so-called “final offer”
     if prev_word in ("read", "reads", "watched", "titled", "entitled") and n >= 2 and _title_cased(
-            words if n < _ENOUGH_WORDS else _words(q.content.text)):
+            words if n < _ENOUGH_WORDS else _words(q.content.text, word)):
         return "title"  # He has read “The Long Road Home”
     if q.depth:
         return "partial" if n >= 5 else "scare"
     if headline:
         return "partial" if n > 3 else "scare"  # North Korea Sends Maduro ‘Invariable Support’
-    if _CREDITED.match(text, q.span.end, q.span.end + 40):
+    if credited.match(text, q.span.end, q.span.end + 40):
         return "title"  # “Posthumous books could come with …,” by Boston Globe's Joseph P. Kahn
     line_start = text.rfind("\n", 0, q.span.start) + 1
     if n >= 2 and not text[max(s, line_start):q.span.start].strip() \

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .finder import Found
 from .lang import en
 from .mentions import Token, is_cue_verb, is_pronoun, np_after, speaker_before, tokenise
+from .segment import in_bmp
 from .types import Span
 
 
@@ -66,12 +67,14 @@ class DocContext:
     _subjects: dict = field(default_factory=dict)
     _para_starts: list[int] = field(default_factory=list)
     _tok_starts: list[int] = field(default_factory=list)
+    bmp: bool = False  # the text stays within the Basic Multilingual Plane: ``re`` twins may read it
 
     @classmethod
     def build(cls, text: str, paragraphs: list[Span], sentences: list[tuple[int, int]],
               quotes: list[Found]) -> "DocContext":
         ctx = cls(text, paragraphs, sorted(sentences), quotes)
         ctx.decisions = [None] * len(quotes)
+        ctx.bmp = in_bmp(text)
         toks = tokenise(text)
         ctx.toks, ctx._tok_starts = toks, toks.starts
         ctx._sent_starts = [s for s, _ in ctx.sentences]

@@ -16,6 +16,7 @@ from typing import NamedTuple, overload
 import regex
 
 from .lang import en
+from .segment import bmp_twin, in_bmp
 from .types import Span
 
 _TOKEN = regex.compile(
@@ -122,7 +123,8 @@ def tokenise(text: str, start: int = 0, end: int | None = None) -> Tokens:
     """The tokens of ``text[start:end]``, with offsets into ``text``, built lazily."""
     end = len(text) if end is None else end
     # [space, token, space, token, …, space]: one call splits it all; offsets are running lengths
-    pieces = _TOKEN_SPLIT.split(text[start:end])
+    part = text[start:end]
+    pieces = (bmp_twin(_TOKEN_SPLIT) if in_bmp(part) else _TOKEN_SPLIT).split(part)
     bounds = list(itertools.accumulate(map(len, pieces), initial=start))
     words = pieces[1::2]
     return Tokens(bounds[1:-1:2], bounds[2::2], words, list(map(str.lower, words)))

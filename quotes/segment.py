@@ -7,11 +7,68 @@ normalised, so offsets never move.
 """
 from __future__ import annotations
 
+import functools
+import re
 from typing import Protocol
 
 import regex
 
 from .types import Span
+
+
+# ---------------------------------------------------------------- fast twins of regex patterns
+# The ``regex`` module knows Unicode properties (\\p{Lu}); the standard library's ``re`` does
+# not, but it scans a text and builds its matches about twice as fast. A pattern whose classes
+# are listed character by character, from what ``regex`` itself matches, reads every text
+# alike in both engines, as long as the text stays within the Basic Multilingual Plane: ``re``
+# keeps a class of that plane as a table (one look-up a character), but would try the ranges
+# beyond it one by one. News text has no character beyond U+FFFF but for the odd emoji: such a
+# text keeps ``regex``.
+
+_PLANE = "".join(map(chr, range(0x10000)))  # lone surrogates too: a str may hold them
+# a class escape, another escape, the opening of a set (with a literal "]" first), its end, the rest
+_PATTERN_PIECE = regex.compile(r"\\[pP]\{\w+\}|\\.|\[\^?\]?|\]|[^\\\[\]]+", regex.S)
+
+
+def in_bmp(text: str) -> bool:
+    """Does ``text`` stay within the Basic Multilingual Plane (no character beyond U+FFFF)?"""
+    return text.isascii() or len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
+
+
+@functools.cache
+def _listed(escape: str, flags: int) -> str:
+    """The characters of the plane that ``regex`` matches with ``escape``, as the ranges of an
+    ``re`` class."""
+    return "".join(f"\\u{ord(m.group()[0]):04x}-\\u{ord(m.group()[-1]):04x}"
+                   for m in regex.finditer(f"[{escape}]+", _PLANE, flags=flags))
+
+
+@functools.cache
+def bmp_twin(pattern: regex.Pattern) -> re.Pattern[str]:
+    r"""An ``re`` pattern that matches exactly as ``pattern`` does on any text within the Basic
+    Multilingual Plane (see :func:`in_bmp`). Its classes (\p{..}, \P{..}, \s, \S, \d, \D)
+    become lists of ranges, inside a set or standing alone. A pattern with any other class
+    escape (\w, \b), a nested set or a flag (IGNORECASE, MULTILINE …) is refused: ValueError."""
+    if pattern.flags & (regex.I | regex.M | regex.S | regex.X):
+        raise ValueError(f"no twin for the flags of {pattern.pattern!r}")
+    out: list[str] = []
+    in_set = False
+    for piece in _PATTERN_PIECE.findall(pattern.pattern):
+        if piece.startswith("\\") and (len(piece) > 2 or piece in ("\\s", "\\S", "\\d", "\\D")):
+            listed = _listed(piece, pattern.flags)
+            out.append(listed if in_set else f"[{listed}]")
+        elif piece.startswith("\\") and piece[1].isalnum() and piece[1] not in "ntrfvxu":
+            raise ValueError(f"no twin for {piece!r} in {pattern.pattern!r}")
+        elif piece.startswith("["):
+            if in_set:
+                raise ValueError(f"no twin for a nested set in {pattern.pattern!r}")
+            in_set = True
+            out.append(piece)
+        else:
+            in_set = in_set and piece != "]"
+            out.append(piece)
+    return re.compile("".join(out))
+
 
 _PARA_BREAK = regex.compile(r"\n[^\S\n]*\n\s*")
 _LINE_BREAK = regex.compile(r"\n\s*")
@@ -33,7 +90,9 @@ _SENT_END = regex.compile(
 def paragraphs(text: str) -> list[Span]:
     """Paragraphs: runs of text between blank lines; a text with no blank line
     is split at every line break instead. Leading/trailing space is left out."""
-    splitter = _PARA_BREAK if _PARA_BREAK.search(text) else _LINE_BREAK
+    para_break, line_break = (bmp_twin(_PARA_BREAK), bmp_twin(_LINE_BREAK)) if in_bmp(text) \
+        else (_PARA_BREAK, _LINE_BREAK)
+    splitter = para_break if para_break.search(text) else line_break
     out: list[Span] = []
     pos = 0
     for m in splitter.finditer(text):
@@ -67,10 +126,11 @@ class RuleSegmenter:
 
     def sentences(self, text: str, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
+        sent_end = bmp_twin(_SENT_END) if in_bmp(text) else _SENT_END
         for lo, hi in regions:
             start = lo
             # from lo - 1: the end mark of a sentence ending at lo may stand just before the region
-            for m in _SENT_END.finditer(text, max(lo - 1, 0), hi):
+            for m in sent_end.finditer(text, max(lo - 1, 0), hi):
                 end = m.end()
                 if _is_abbreviation(text, lo, end):
                     continue

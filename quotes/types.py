@@ -13,21 +13,37 @@ KINDS = ("direct", "partial", "scare", "title")
 NOT_SPEECH = frozenset({"scare", "title"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     start: int
     end: int
     text: str
 
+    def __init__(self, start: int, end: int, text: str) -> None:
+        # What the generated __init__ of a frozen class does (object.__setattr__, field by
+        # field), through the slots' own setters: in half the time. Spans are made by the
+        # ten thousand.
+        _set_start(self, start)
+        _set_end(self, end)
+        _set_text(self, text)
+
     @classmethod
     def of(cls, source: str, start: int, end: int) -> "Span":
-        return cls(start, end, source[start:end])
+        span = _new(cls)
+        _set_start(span, start)
+        _set_end(span, end)
+        _set_text(span, source[start:end])
+        return span
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text}
 
     def __len__(self) -> int:
         return self.end - self.start
+
+
+_new = object.__new__
+_set_start, _set_end, _set_text = Span.start.__set__, Span.end.__set__, Span.text.__set__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from quotes.types import Span
 
 PIECES = list("abcXYZ éÉßİΣσЖ日1²Ⅻ ") + list("“”‘’\"'«».,;:!?—-()…_") + [
     "\n", "\n\n", "\t", "\u00a0", "\u2028", "\x1c", "U.S.", "al-Assad", "d’état", "Korea’s", "don't", "said",
-    "Mr.", "J.", "’90s", "''", "K\u212a"]
+    "Mr.", "J.", "’90s", "''", "K\u212a", "\ud800", "😀", "\U0001d400."]  # the last two: the regex path
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
