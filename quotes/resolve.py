@@ -22,6 +22,7 @@ import regex
 from .context import Decision, DocContext
 from .sieves import _clause_subject
 from .lang import en
+from .segment import bmp_twin
 from .mentions import DETERMINERS, NOT_NAMES, np_before, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
 from .types import Outlet, Speaker, Span
 
@@ -107,7 +108,7 @@ class Resolver:
         """Capitalised name runs outside quotes and outside a title-cased headline."""
         # [text, run, text, run, …, text]: one call finds every run; a run starts where the
         # text before it ends
-        pieces = _NAME_RUN_SPLIT.split(self.ctx.text)
+        pieces = (bmp_twin(_NAME_RUN_SPLIT) if self.ctx.bmp else _NAME_RUN_SPLIT).split(self.ctx.text)
         ends = list(itertools.accumulate(map(len, pieces)))
         starts = ends[0:-1:2]
         names: list[tuple[int, int, str] | None] = list(map(_name_of_run, pieces[1::2]))
