@@ -377,7 +377,7 @@ _ADJUNCT_PREPS = frozenset("in during at on over throughout".split())  # not "si
 def _adjunct_subject(text: str, toks: Sequence[Token], np: Span, lo: int) -> Span | None:
     """"Beck, who has in the past described", "Trump in his announcement speech called": the
     phrase is the object of an adverbial preposition; the subject comes before it."""
-    k = bisect.bisect_left(toks, np.start, key=_start) - 1
+    k = _index_at(toks, np.start) - 1
     if k < 1 or toks[k].lower not in _ADJUNCT_PREPS or toks[k].start < lo:
         return None
     subj = speaker_before(text, toks, k, lo)
@@ -385,7 +385,7 @@ def _adjunct_subject(text: str, toks: Sequence[Token], np: Span, lo: int) -> Spa
             and not subj.text[:1].isupper():
         return None
     # only auxiliaries and adverbs between the subject and the adjunct ("who has in the past")
-    return subj if bisect.bisect_left(toks, subj.end, key=_start) - 1 >= _skip_adverbs_back(toks, k - 1, lo) else None
+    return subj if _index_at(toks, subj.end) - 1 >= _skip_adverbs_back(toks, k - 1, lo) else None
 
 
 _PLACE_PREPS = frozenset("through across along around outside inside near toward towards past behind outside "
@@ -396,10 +396,16 @@ def _start(t: Token) -> int:
     return t.start
 
 
+def _index_at(toks: Sequence[Token], offset: int) -> int:
+    """The index of the first token starting at or after ``offset``."""
+    starts = getattr(toks, "starts", None)  # a lazy Tokens keeps its offsets as a plain list
+    return bisect.bisect_left(starts, offset) if starts is not None else bisect.bisect_left(toks, offset, key=_start)
+
+
 def _participle_subject(text: str, toks: Sequence[Token], np: Span, lo: int) -> Span | None:
     """"Protesters marching through the streets chanted": the phrase is the participle's
     object; the subject comes before the participle."""
-    k = bisect.bisect_left(toks, np.start, key=_start) - 1
+    k = _index_at(toks, np.start) - 1
     if k >= 0 and (toks[k].lower in _PREPS or toks[k].lower in _PLACE_PREPS) and k - 1 >= 0:
         k -= 1  # "marching through the streets"
     if k < 1 or not toks[k].lower.endswith("ing") or toks[k].is_cap or toks[k].lower in en.CUE_VERBS:
