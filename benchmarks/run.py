@@ -22,9 +22,12 @@ References, over the same texts:
 ``--paragraph-scope`` adds the stanza engine with its model run over every paragraph that
 holds a quote (``QUOTES_STANZA_SCOPE=paragraphs``), to show what the windows save.
 
-Store: insert rate via ``Store.add_many`` (one transaction per 100 documents)
-and ``Store.add`` (one per document); ``quotes list --speaker`` and
-``quotes verify`` latency on a synthetic store of ``--store-quotes`` quotes.
+Store: insert rate via ``Store.add_many`` (one transaction per ``--store-batch`` documents, 100),
+``Store.write_batch`` (what ``quotes extract`` does: one transaction per 200 documents,
+a savepoint per document) and ``Store.add`` (one transaction per document); ``quotes list
+--speaker`` and ``quotes verify`` latency on a synthetic store of ``--store-quotes`` quotes.
+The machine's load average is recorded at the start and the end: other work on it shows
+in the wall times, less in the CPU rates.
 
 ``--only store`` runs the store part alone (no corpus, no extraction runs).
 
@@ -213,14 +216,15 @@ def synthetic_batch(start: int, ndocs: int, per_doc: int, people: list[str], rng
     return out
 
 
-def bench_store(tmp: Path, nquotes: int, rng: random.Random) -> dict[str, Any]:
+def bench_store(tmp: Path, nquotes: int, rng: random.Random, batch_docs: int = 100) -> dict[str, Any]:
     from quotes.store import Store
 
-    per_doc, batch_docs = 10, 100
+    per_doc = 10
     people = synthetic_people(max(100, nquotes // 200), rng)
-    res: dict[str, Any] = {"store_quotes": nquotes, "speakers": len(people)}
+    res: dict[str, Any] = {"store_quotes": nquotes, "speakers": len(people),
+                           "bulk_documents_per_transaction": batch_docs}
 
-    # one transaction per document (what `quotes extract` does)
+    # one transaction per document (Store.add; what `quotes extract` did before it wrote batches)
     st = Store(str(tmp / "per_doc.db"))
     st.current()
     st._ensure()
@@ -231,6 +235,18 @@ def bench_store(tmp: Path, nquotes: int, rng: random.Random) -> dict[str, Any]:
     res["insert_per_document_quotes_per_s"] = round(len(items) * per_doc / (time.perf_counter() - t))
     # CPU time of this process (SQLite runs in it): what a busy machine's wall time hides
     res["insert_per_document_quotes_per_cpu_s"] = round(len(items) * per_doc / (time.process_time() - c))
+    st.close()
+
+    # what `quotes extract` does: Store.write_batch, one transaction per 200 documents, each
+    # document in a savepoint of its own and written as `add` would (same rows, same ids)
+    st = Store(str(tmp / "batches.db"))
+    st._ensure()
+    items = synthetic_batch(0, 3000, per_doc, people, random.Random(11))  # (rng: the big store's data as before)
+    t, c = time.perf_counter(), time.process_time()
+    for i in range(0, len(items), 200):
+        st.write_batch(items[i:i + 200], "synthetic")
+    res["insert_extract_batches_quotes_per_s"] = round(len(items) * per_doc / (time.perf_counter() - t))
+    res["insert_extract_batches_quotes_per_cpu_s"] = round(len(items) * per_doc / (time.process_time() - c))
     st.close()
 
     # the big store, in bulk (one transaction per batch of documents)
@@ -324,7 +340,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         }
         if args.only == "store":
             say(f"store of {args.store_quotes:,} quotes ...")
-            res["store"] = bench_store(tmp, args.store_quotes, rng)
+            res["store"] = bench_store(tmp, args.store_quotes, rng, args.store_batch)
             res["machine"]["loadavg_end"] = os.getloadavg()
             return res
         corpus, name = prepare_corpus(args.corpus, args.quick, args.limit, tmp)
@@ -370,7 +386,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                       docs, nbytes)
         if args.store_quotes:
             say(f"store of {args.store_quotes:,} quotes ...")
-            res["store"] = bench_store(tmp, args.store_quotes, rng)
+            res["store"] = bench_store(tmp, args.store_quotes, rng, args.store_batch)
         res["ratios"] = ratios(runs, args.workers)
         res["machine"]["loadavg_end"] = os.getloadavg()
         return res
@@ -431,6 +447,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, help="Only the first N articles of the corpus.")
     ap.add_argument("--store-quotes", type=int, default=None,
                     help="Size of the synthetic store (default 1,000,000; --quick 100,000; 0: skip).")
+    ap.add_argument("--store-batch", type=int, default=100,
+                    help="Documents (of 10 quotes) per add_many transaction building the store (default 100).")
     ap.add_argument("--no-tokenizer", action="store_true", help="Skip the whole-article tokenizer reference.")
     ap.add_argument("--paragraph-scope", action="store_true",
                     help="Also run the stanza engine with the model over whole quote paragraphs "

@@ -144,8 +144,8 @@ def extract(paths: tuple[str, ...], db: str, fmt: str | None, engine: str, model
     stats = _Stats()
     progress = Progress(lambda: (stats.documents + stats.skipped, stats.quotes), enabled=not quiet)
     sources = progress.track(read_sources(paths, encoding))
-    if workers > 1:
-        sources = extractor.prefetch(sources, skip=store.find_document)
+    if workers > 1:  # the writer writes while it would wait for the workers (IDLE)
+        sources = extractor.prefetch(sources, skip=store.find_document, idle=True)
     rows = _extract_rows(sources, extractor, store, engine, stats,
                          time_limit=time_limit if workers == 1 else 0, want_rows=fmt is not None)
     try:
@@ -200,47 +200,105 @@ def _extract_rows(sources: Iterator[Document | ReadError], extractor: Any, store
                   want_rows: bool = True) -> Iterator[dict[str, Any]]:
     """Extract and store each source; yield the quote objects of each document (with
     ``want_rows=False`` nothing is yielded and no rows are built or read back: the single
-    writer of ``--workers N`` has no time to spare)."""
-    for item in sources:
-        if isinstance(item, ReadError):
-            click.echo(f"error: {item}", err=True)
-            stats.errors += 1
-            continue
-        doc_id = store.find_document(item)
-        if doc_id is None:
-            try:
-                with _time_limit(time_limit):  # never around the write: that must not be cut short
-                    found = extractor.extract(item)
-                doc_id, added = store.add(item, found, engine)
-            except ModelError:
-                raise  # the engine is broken for every document: stop (exit 2)
-            except _TimeLimit:
-                click.echo(f"error: {item.source}: extraction took longer than {time_limit:g} s "
-                           f"(--timeout); skipped", err=True)
+    writer of ``--workers N`` has no time to spare).
+
+    Documents are written in batches, one transaction per ``$QUOTES_BATCH`` documents (200)
+    or per half second, whichever comes first (:meth:`quotes.store.Store.write_batch`: each
+    document in a SAVEPOINT of its own, so one that cannot be stored is rolled back alone).
+    What a document reports (its error line, its rows, the counts) comes out once its batch
+    is written, in input order; a document read while nothing is waiting reports at once."""
+    import time
+
+    from .parallel import IDLE
+    from .store import BATCH_IDLE, BATCH_SECONDS, batch_documents
+
+    limit = batch_documents()
+    events: list[tuple[str, Any, Any]] = []  # what to report, in input order, since the last write
+    batch: list[tuple[Document, Any]] = []  # the documents to write: (document, its quotes)
+    opened = 0.0  # when the first document of the batch was queued
+
+    def settle(rows: bool = True) -> Iterator[dict[str, Any]]:
+        todo, waiting = list(batch), list(events)
+        batch.clear()
+        events.clear()
+        written = iter(store.write_batch(todo, engine) if todo else ())
+        for kind, item, data in waiting:
+            if kind == "error":
+                click.echo(f"error: {data}", err=True)
                 stats.errors += 1
                 continue
-            except (StoreError, ReadError) as e:
-                click.echo(f"error: {e}", err=True)
-                stats.errors += 1
+            if kind == "new":
+                w = next(written)
+                if w.error is not None:
+                    e = w.error
+                    if isinstance(e, (StoreError, ReadError)):
+                        click.echo(f"error: {e}", err=True)
+                    else:  # a bug on one document must not sink the batch
+                        click.echo(f"error: {item.source}: extraction failed ({type(e).__name__}: "
+                                   f"{' '.join(str(e).split())})", err=True)
+                    stats.errors += 1
+                    continue
+                if w.added:
+                    stats.documents += 1
+                    stats.quotes += len(data)
+                    log.info("%s: %d quotes", item.source, len(data))
+                    if rows and want_rows:
+                        for quote, quote_id in zip(data, w.quote_ids):
+                            yield quote.to_dict(item, quote_id)
+                    continue
+                data = w.document_id  # stored meanwhile (by another process, or earlier in the input)
+            stats.skipped += 1
+            log.info("%s: unchanged, already stored", item.source)
+            if rows and want_rows:
+                yield from store.quotes(document=data)
+
+    try:
+        for item in sources:
+            if item is IDLE:  # --workers: nothing is ready; write what is waiting if worth a transaction
+                if len(batch) >= BATCH_IDLE or (batch and time.monotonic() - opened >= BATCH_SECONDS):
+                    yield from settle()
                 continue
-            except Exception as e:  # a bug on one document must not sink the batch
-                log.debug("extraction of %s failed", item.source, exc_info=True)
-                click.echo(f"error: {item.source}: extraction failed ({type(e).__name__}: "
-                           f"{' '.join(str(e).split())})", err=True)
-                stats.errors += 1
-                continue
-            if added:
-                stats.documents += 1
-                stats.quotes += len(found)
-                log.info("%s: %d quotes", item.source, len(found))
-                if want_rows:
-                    for quote, quote_id in zip(found, store.quote_ids(doc_id)):
-                        yield quote.to_dict(item, quote_id)
-                continue
-        stats.skipped += 1
-        log.info("%s: unchanged, already stored", item.source)
-        if want_rows:
-            yield from store.quotes(document=doc_id)
+            if isinstance(item, ReadError):
+                events.append(("error", None, item))
+            else:
+                doc_id = store.find_document(item)
+                if doc_id is not None:
+                    events.append(("skip", item, doc_id))
+                else:
+                    try:
+                        with _time_limit(time_limit):  # never around the write: that must not be cut short
+                            found = extractor.extract(item)
+                    except ModelError:
+                        raise  # the engine is broken for every document: stop (exit 2)
+                    except _TimeLimit:
+                        events.append(("error", item, f"{item.source}: extraction took longer than "
+                                                      f"{time_limit:g} s (--timeout); skipped"))
+                    except ReadError as e:
+                        events.append(("error", item, e))
+                    except Exception as e:  # a bug on one document must not sink the batch
+                        log.debug("extraction of %s failed", item.source, exc_info=True)
+                        events.append(("error", item, f"{item.source}: extraction failed ({type(e).__name__}: "
+                                                      f"{' '.join(str(e).split())})"))
+                    else:
+                        if not batch:
+                            opened = time.monotonic()
+                        batch.append((item, found))
+                        events.append(("new", item, found))
+            if not batch or len(batch) >= limit or time.monotonic() - opened >= BATCH_SECONDS:
+                yield from settle()
+    except ModelError:
+        yield from settle()  # what was extracted before the engine broke is still stored
+        raise
+    except Exception:
+        for _ in settle(rows=False):
+            pass
+        raise
+    except BaseException as e:  # interrupted (^C): the documents already extracted are still stored
+        if not isinstance(e, GeneratorExit):
+            for _ in settle(rows=False):
+                pass
+        raise
+    yield from settle()
 
 
 # ------------------------------------------------------------------ listings

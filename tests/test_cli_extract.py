@@ -1,4 +1,4 @@
-"""quotes extract: sources -> extractor -> store, one transaction per document."""
+"""quotes extract: sources -> extractor -> store (a transaction per batch, a savepoint per document)."""
 from __future__ import annotations
 
 import json

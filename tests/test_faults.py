@@ -113,11 +113,14 @@ def test_sigkill_mid_batch_leaves_whole_documents_and_rerun_completes(tmp_path):
     db = tmp_path / "q.db"
     rnd = random.Random(2024)
     kills = 0
+    # a transaction per 4 documents (default: per 200 or per half second): many commits to land
+    # between and inside, each of several documents written in savepoints
+    env = {**os.environ, "QUOTES_BATCH": "4"}
     for attempt in range(4):
         before = stored_documents(db)
         target = before + rnd.randint(1, 25)  # kill somewhere after `target` documents are in
         proc = subprocess.Popen([*CLI, "extract", "batch", "--engine", "rules", "--db", str(db), "-q"],
-                                cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         deadline = time.monotonic() + 60
         while proc.poll() is None and stored_documents(db) < target and time.monotonic() < deadline:
             time.sleep(0.002)
@@ -173,7 +176,7 @@ def test_locked_database_is_one_line_per_document_and_nothing_changes(tmp_path):
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert "Traceback" not in result.stderr
-    assert lines[:-1] == [f"error: {db}: database is locked"] * 2  # art0001, art0002; art0000 unchanged
+    assert lines[:-1] == [f"error: {db}: batch/art000{i}.txt: database is locked" for i in (1, 2)]  # 0 unchanged
     assert lines[-1].endswith("1 skipped (unchanged); 2 errors")
     assert check_consistent(db, expected) == {"batch/art0000.txt": expected["batch/art0000.txt"]}
     again = quotes_cli("extract", "batch", "--engine", "rules", "--db", str(db), cwd=tmp_path)
@@ -260,7 +263,7 @@ def test_full_disk_keeps_whole_documents(tmp_path, tmpfs):
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert result.returncode == 1 and errors, "the disk never filled: make the batch bigger"
-    assert all(line.startswith(f"error: {db}: ") and "full" in line for line in errors), errors
+    assert all(line.startswith(f"error: {db}: big/doc") and "full" in line for line in errors), errors
     stored = check_consistent(db, expected)
     assert 0 < len(stored) < len(expected)
     assert len(errors) == len(expected) - len(stored)  # one line per document not stored

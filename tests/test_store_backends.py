@@ -164,3 +164,34 @@ def test_concurrent_writers_store_each_document_once(url):
     store = Store(url)
     assert (count(store, "documents"), count(store, "quotes"), count(store, "attributions")) == (2, 5, 5)
     assert count(store, "speakers") == 3
+
+
+def test_write_batch_rolls_back_one_document_alone(url, tmp_path, monkeypatch):
+    """A document that fails after its rows were written is taken back by its savepoint
+    (SQLite SAVEPOINT, PostgreSQL begin_nested); the rest of the batch lands, resolved as
+    storing the others one by one resolves them."""
+    from quotes import store as store_module
+    from test_store import DOCS, resolved, said
+
+    items = [said(i, name, mention) for i, (name, mention) in enumerate(DOCS[:9])] + corpus()
+    bad = items[3][0].path
+    real = store_module._Writer.insert
+
+    def broken(self, docs):
+        ids = real(self, docs)
+        if any(doc.path == bad for _, doc, _ in docs):
+            raise RuntimeError("a bug after the rows were written")
+        return ids
+
+    monkeypatch.setattr(store_module._Writer, "insert", broken)
+    store = Store(url)
+    written = store.write_batch(items, "rules")
+    monkeypatch.undo()
+    assert [i for i, w in enumerate(written) if w.error is not None] == [3]
+    assert all(w.added for i, w in enumerate(written) if i != 3)
+    assert count(store, "documents") == len(items) - 1 and bad not in [d["path"] for d in store.documents()]
+    others = Store(str(tmp_path / "others.db"))
+    for doc, found in items[:3] + items[4:]:
+        others.add(doc, found, "rules")
+    assert resolved(store) == resolved(others)
+    store.close()

@@ -7,10 +7,11 @@ import pytest
 from click.testing import CliRunner
 
 from quotes.cli import cli
-from quotes.parallel import ParallelExtractor
+from quotes.parallel import IDLE, ParallelExtractor
 from quotes.pipeline import Extractor
 from quotes.reader import read_sources
 from quotes.store import Store
+from quotes.types import Document
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [str(ROOT / "samples"), str(ROOT / "seeds")]
@@ -81,3 +82,22 @@ def test_parallel_extractor_returns_what_the_serial_one_does():
 def test_a_bad_sieve_name_fails_before_any_worker_starts():
     with pytest.raises(ValueError):
         ParallelExtractor(engine="rules", sieves="no_such_sieve", workers=2)
+
+
+@pytest.mark.parametrize("chunksize, window", [(3, 5), (16, 40), (1, 2)])
+def test_prefetch_in_chunks_keeps_the_order_and_idle_is_only_a_pause(chunksize, window):
+    docs = [d for d in read_sources(SOURCES) if not isinstance(d, Exception)]
+    assert len(docs) > 6
+    skipped = docs[2]
+    items = [docs[0], "not a document", *docs[1:]]
+    serial = Extractor(engine="rules")
+    got, results = [], []
+    with ParallelExtractor(engine="rules", workers=2, window=window, chunksize=chunksize) as px:
+        assert px.chunksize == min(chunksize, window)
+        for item in px.prefetch(items, skip=lambda d: d is skipped, idle=True):
+            got.append(item)
+            if isinstance(item, Document) and item is not skipped:
+                results.append(px.extract(item))
+    assert [g for g in got if g is not IDLE] == items
+    assert all(b is not IDLE for a, b in zip(got, got[1:]) if a is IDLE)  # one pause, then an item
+    assert results == [serial.extract(d) for d in docs if d is not skipped]
