@@ -1,13 +1,16 @@
 """`quotes extract --workers N` stores exactly what `--workers 1` stores, in the same order."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from quotes.cli import cli
-from quotes.parallel import IDLE, ParallelExtractor
+from quotes.parallel import IDLE, ParallelExtractor, _start_method
 from quotes.pipeline import Extractor
 from quotes.reader import read_sources
 from quotes.store import Store
@@ -101,3 +104,36 @@ def test_prefetch_in_chunks_keeps_the_order_and_idle_is_only_a_pause(chunksize, 
     assert [g for g in got if g is not IDLE] == items
     assert all(b is not IDLE for a, b in zip(got, got[1:]) if a is IDLE)  # one pause, then an item
     assert results == [serial.extract(d) for d in docs if d is not skipped]
+
+
+def _extract_in_a_new_process(tmp_path: Path, engine: str, workers: int) -> list[tuple]:
+    """Run ``quotes extract`` in a fresh interpreter: whether workers fork depends on what the
+    process has imported (torch), and this one has run torch already."""
+    db = tmp_path / f"{engine}-{workers}.db"
+    cmd = [sys.executable, "-m", "quotes.cli", "extract", *SOURCES, "--db", str(db), "--engine", engine,
+           "--workers", str(workers), "-q"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return _stored(db)
+
+
+@pytest.mark.slow
+def test_stanza_workers_fork_and_store_what_one_process_stores(tmp_path):
+    one = _extract_in_a_new_process(tmp_path, "stanza", 1)
+    two = _extract_in_a_new_process(tmp_path, "stanza", 2)
+    assert len(one) > 20
+    assert two == one
+
+
+@pytest.mark.parametrize("engine, imported, method", [
+    ("rules", False, "fork"), ("rules", True, "fork"),
+    ("stanza", False, "fork"), ("stanza", True, "spawn"),  # torch may have made thread pools: start afresh
+])
+def test_start_method(monkeypatch, engine, imported, method):
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(os, "name", "posix")
+    if imported:
+        monkeypatch.setitem(sys.modules, "torch", sys.modules.get("torch") or object())
+    else:
+        monkeypatch.delitem(sys.modules, "torch", raising=False)
+    assert _start_method(engine) == method
