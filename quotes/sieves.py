@@ -149,12 +149,9 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
     if last_mark == "," or (last_mark in "!?" and not toks[first].is_cap):  # not a new sentence
         np = _split_trailing_verb(ctx, np)
     r = _skip_adverbs(ctx, ctx.tok_index(np.end), limit)
-    if r < limit and toks[r].text == "(":  # a party tag: "Rep. John Mica (R-Fla.) said"
-        k = r + 1
-        while k < limit and k - r < 10 and toks[k].text not in "()":
-            k += 1
-        if k < limit and toks[k].text == ")":
-            r = _skip_adverbs(ctx, k + 1, limit)
+    after = _past_parenthesis(ctx, r, limit)  # a party tag: "Rep. John Mica (R-Fla.) said"
+    if after is not None:
+        r = _skip_adverbs(ctx, after, limit)
     if r < limit and toks[r].lower in ("in", "at", "from", "on") and np.text.split()[0].lower() in ("a", "an", "the"):
         # "a narrator in the Clinton ad asks": a place or source after a determiner phrase
         k = r + 1
@@ -196,6 +193,19 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
         if ended:
             conf -= 0.1
         return Decision("trailing_cue", np, Span.of(text, cue.start, cue.end), conf)
+    return None
+
+
+def _past_parenthesis(ctx: DocContext, k: int, limit: int, reach: int = 10) -> int | None:
+    """If token ``k`` opens a short parenthesis ("(R-Fla.)"), the index of the token after it."""
+    toks = ctx.toks
+    if k >= limit or toks[k].text != "(":
+        return None
+    for j in range(k + 1, min(limit, k + reach)):
+        if toks[j].text == ")":
+            return j + 1
+        if toks[j].text == "(":
+            return None
     return None
 
 
@@ -362,13 +372,12 @@ def leading_cue(ctx: DocContext, qi: int) -> Decision | None:
     return None
 
 
-_NEGATED = frozenset("can’t won’t don’t doesn’t didn’t isn’t wasn’t can't won't don't doesn't didn't isn't wasn't "
-                     "not".split())
+_NEGATED = frozenset("can't won't don't doesn't didn't isn't wasn't not".split())
 
 
 def _clause_not_phrase(np: Span) -> bool:
     """Is a would-be speaker phrase a clause ("that he won’t", "the main goal of the effort is")?"""
-    words = np.text.lower().split()
+    words = np.text.lower().replace("’", "'").split()
     return words[0] == "that" or any(w in _FINITE or w in _MODALS or w in _NEGATED for w in words)
 
 
@@ -505,9 +514,7 @@ def _find_clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
         if fallback is None and k0 == starts[0]:
             fallback = np
         nk = ctx.tok_index(np.end)
-        if nk < len(toks) and toks[nk].text == "(":  # "Gov. Pat McCrory (R) blamed"
-            close = next((j for j in range(nk + 1, min(len(toks), nk + 8)) if toks[j].text == ")"), None)
-            nk = close + 1 if close is not None else nk
+        nk = _past_parenthesis(ctx, nk, len(toks)) or nk  # "Gov. Pat McCrory (R) blamed"
         if nk + 1 < len(toks) and toks[nk].lower in ("on", "last", "this") and toks[nk + 1].lower in en.WEEKDAYS:
             nk += 2  # "Gov. Mike Pence on Thursday blamed"
         nk = _skip_adverbs(ctx, nk, len(toks))
@@ -673,7 +680,7 @@ def sentence_subject(ctx: DocContext, qi: int) -> Decision | None:
     return Decision("sentence_subject", subj, None, 0.5, ["subject of the sentence holding the quote"])
 
 
-_BYLINE = regex.compile(r"(?:--|[-‒–—―~])\s*(?=\p{Lu})")  # hyphen, figure/en/em dash, horizontal bar
+_BYLINE = regex.compile(en.CREDIT_DASH + r"\s*(?=\p{Lu})")
 
 
 def byline(ctx: DocContext, qi: int) -> Decision | None:

@@ -228,6 +228,11 @@ OUTLET_NAMES: dict[str, str] = {
     "al jazeera": "Al Jazeera", "usa today": "USA Today", "the guardian": "The Guardian",
 }
 
+# Dashes that credit a quote to the name after them ("“…” ― Ana Ruiz", "- Bernie Sanders."):
+# a hyphen, a double hyphen, figure, en and em dashes, the horizontal bar and a tilde. A regex
+# alternation, for patterns to embed.
+CREDIT_DASH = r"(?:--|[-‒–—―~])"
+
 # Words after which a capitalised quoted phrase is a title, not speech
 # ("the film “…”", "on “Fox News Sunday”").
 TITLE_CUES: frozenset[str] = frozenset(
