@@ -362,12 +362,12 @@ def speaker_before(text: str, toks: Sequence[Token], i: int, lo: int) -> Span | 
             return speaker_before(text, toks, k, lo) if k > 0 and toks[k - 1].text != "," else None
         return None
     np = np_before(text, toks, j + 1, lo)
-    if np is not None and (np.text[:1].isupper() or np.text.split()[0].lower() in SPEAKER_DETS
-                           or np.text.lower() in en.PRONOUNS):
-        return _participle_subject(text, toks, np, lo) or _adjunct_subject(text, toks, np, lo) or np
-    np = det_phrase_before(text, toks, j + 1, lo) or np
+    if np is None or not (np.text[:1].isupper() or np.text.split()[0].lower() in SPEAKER_DETS
+                          or np.text.lower() in en.PRONOUNS):
+        np = det_phrase_before(text, toks, j + 1, lo) or np
     if np is None:
         return None
+    # the phrase right before the verb may be an object inside the subject's phrase
     return _participle_subject(text, toks, np, lo) or _adjunct_subject(text, toks, np, lo) or np
 
 
@@ -388,8 +388,8 @@ def _adjunct_subject(text: str, toks: Sequence[Token], np: Span, lo: int) -> Spa
     return subj if _index_at(toks, subj.end) - 1 >= _skip_adverbs_back(toks, k - 1, lo) else None
 
 
-_PLACE_PREPS = frozenset("through across along around outside inside near toward towards past behind outside "
-                         "under over".split())
+_PLACE_PREPS = frozenset("through across along around outside inside near toward towards past behind under "
+                         "over".split())
 
 
 def _start(t: Token) -> int:
