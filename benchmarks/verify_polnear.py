@@ -15,7 +15,10 @@ can any method tell which quote a claim altered when another stored quote of
 as many words (a different text) also differs from the claim in just one word
 ("It's glacier," for "It's fine," or "It's unanimous,"): the share of those is
 printed as ``tied`` (the top verdict names the source only when it happens to
-come first), and ``altered_ceiling`` is what is left.
+come first), and ``altered_ceiling`` is what is left. verify says so in the
+note of such a verdict ("another stored quote differs from the claim as
+little"); ``altered_share_or_named_in_a_tie`` also counts the claims whose
+source is one of the quotes such a note names, with the right diff.
 
 Then (3) the false-altered rate: claims of 2 to 6 words drawn at random from
 the words of the stored articles, by their frequency (``tokens``: mostly
@@ -23,11 +26,17 @@ common words) and uniformly over distinct words (``types``: mostly rare
 ones); the share whose best verdict is ``altered`` (or ``misattributed`` with
 an altered match) should be near 0. ``--random 0`` skips it.
 
+``--sweep 0.05,0.2,1`` reruns the altered pass and the random claims with each
+value of ``quotes.verify.MAX_CHANCE_ONE_WORD`` (how much chance a two-word
+claim sharing one word with a two-word quote may leave): what finding more
+altered short quotes costs in random claims called altered.
+
 Prints the figures as JSON.
 """
 from __future__ import annotations
 
 import argparse
+import importlib
 import collections
 import json
 import random
@@ -40,7 +49,7 @@ from quotes.pipeline import Extractor
 from quotes.reader import read_sources
 from quotes.search import word_keys, words
 from quotes.store import Store
-from quotes.verify import verify
+from quotes.verify import TIED, verify
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
 REPLACEMENTS = ("banana", "volcano", "umbrella", "saxophone", "glacier", "lantern", "pyramid",
@@ -117,6 +126,58 @@ def random_claims(store: Store, per_mode: int, seed: int) -> dict:
     return out
 
 
+def altered_only(store: Store, direct: list[dict], seed: int) -> tuple[int, int]:
+    """The one-word-changed pass alone (the same claims as the main run): how many
+    verify as the right ``altered`` at the top, and how many more name the source in a tie."""
+    rng = random.Random(seed)
+    top1 = named = 0
+    for q in direct:
+        if not words(q["text"]):
+            continue
+        claim, old, new = one_word_changed(q["text"], rng)  # type: ignore[misc]
+        got = verify(store, claim)
+        top1 += right_change(got[0], old, new)
+        named += named_in_tie(got, q["text"], old, new)
+    return top1, named
+
+
+def right_change(v, old: str, new: str) -> bool:
+    """Is ``v`` the right verdict for a claim with ``old`` changed to ``new``?"""
+    return v.verdict == "altered" and [(c.op, word_keys(c.stored), word_keys(c.claimed)) for c in v.diff] == \
+        [("changed", word_keys(old), word_keys(new))]
+
+
+def named_in_tie(got: list, source: str, old: str, new: str) -> bool:
+    """Not first, but in a tie the verdict owns up to: the top verdict says other quotes
+    differ from the claim as little, and the source is one of them, with the right diff."""
+    return not right_change(got[0], old, new) and TIED in (got[0].note or "") \
+        and any(right_change(v, old, new) and v.hit is not None and v.hit.text == source
+                and v.similarity == got[0].similarity for v in got)
+
+
+def sweep(store: Store, direct: list[dict], seed: int, bars: list[float], per_mode: int) -> list[dict]:
+    """What the bar for two-word claims sharing one word (``MAX_CHANCE_ONE_WORD``) trades:
+    altered quotes found against random claims called altered."""
+    verify_module = importlib.import_module("quotes.verify")  # (quotes.verify is also a function)
+
+    kept = verify_module.MAX_CHANCE_ONE_WORD
+    n = sum(1 for q in direct if words(q["text"]))
+    out = []
+    try:
+        for bar in bars:
+            verify_module.MAX_CHANCE_ONE_WORD = bar
+            top1, named = altered_only(store, direct, seed)
+            fa = random_claims(store, per_mode, seed) if per_mode else None
+            out.append({"bar": bar, "altered_share": round(top1 / n, 4),
+                        "altered_share_or_named_in_a_tie": round((top1 + named) / n, 4),
+                        "false_altered_tokens": fa and fa["tokens"]["share"],
+                        "false_altered_types": fa and fa["types"]["share"]})
+            print(json.dumps(out[-1]), file=sys.stderr, flush=True)
+    finally:
+        verify_module.MAX_CHANCE_ONE_WORD = kept
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=str(DATA))
@@ -124,6 +185,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--random", type=int, default=3000,
                     help="Random claims per vocabulary for the false-altered rate (0: skip).")
+    ap.add_argument("--sweep", default=None, metavar="BARS",
+                    help="Comma-separated values of MAX_CHANCE_ONE_WORD to try (e.g. 0.05,0.2,1): "
+                         "the altered and false-altered shares at each (about a minute each).")
     args = ap.parse_args(argv)
     data = Path(args.data)
     if not (data / "train" / "text").is_dir():
@@ -135,7 +199,7 @@ def main(argv: list[str] | None = None) -> None:
     direct = [q for q in store.quotes(kind="direct")]
     rng = random.Random(args.seed)
     off = one_word_off(store)
-    exact = altered = altered_listed = no_words = ties = 0
+    exact = altered = altered_listed = altered_tied = no_words = ties = 0
     by_size = {"1-2 words": [0, 0], "3-5 words": [0, 0], "6+ words": [0, 0]}
     misses: dict[str, list] = {"exact": [], "altered": []}
     timings = []
@@ -159,11 +223,7 @@ def main(argv: list[str] | None = None) -> None:
         bucket = "1-2 words" if size <= 2 else "3-5 words" if size <= 5 else "6+ words"
         by_size[bucket][1] += 1
 
-        def right(v) -> bool:
-            diff = [(c.op, word_keys(c.stored), word_keys(c.claimed)) for c in v.diff]
-            return v.verdict == "altered" and diff == [("changed", word_keys(old), word_keys(new))]
-
-        if right(got[0]):
+        if right_change(got[0], old, new):
             altered += 1
             by_size[bucket][0] += 1
         else:
@@ -171,7 +231,8 @@ def main(argv: list[str] | None = None) -> None:
                 misses["altered"].append({"id": q["id"], "claim": claim[:120], "got": got[0].verdict,
                                           "diff": [(c.op, c.stored, c.claimed) for c in got[0].diff][:3]})
         same = [v for v in got if v.hit is not None and v.hit.text == q["text"]]
-        altered_listed += bool(same) and right(same[0])
+        altered_listed += bool(same) and right_change(same[0], old, new)
+        altered_tied += named_in_tie(got, q["text"], old, new)
     n = len(direct) - no_words
     one_word = sum(1 for q in direct if len(words(q["text"])) == 1)
     false_altered = random_claims(store, args.random, args.seed) if args.random else None
@@ -184,6 +245,7 @@ def main(argv: list[str] | None = None) -> None:
         "exact_share": round(exact / n, 4) if n else None,
         "altered_share": round(altered / n, 4) if n else None,
         "altered_share_of_the_source_quote_in_top5": round(altered_listed / n, 4) if n else None,
+        "altered_share_or_named_in_a_tie": round((altered + altered_tied) / n, 4) if n else None,
         "altered_share_by_quote_length": {k: {"altered": a, "of": b, "share": round(a / b, 4) if b else None}
                                           for k, (a, b) in by_size.items()},
         "one_word_quotes": {"of": one_word, "share": round(one_word / n, 4) if n else None},
@@ -196,6 +258,8 @@ def main(argv: list[str] | None = None) -> None:
         "verify_ms_p50": round(1000 * timings[len(timings) // 2], 1) if timings else None,
         "verify_ms_p99": round(1000 * timings[int(len(timings) * 0.99)], 1) if timings else None,
         "misses": misses,
+        "sweep": sweep(store, direct, args.seed, [float(b) for b in args.sweep.split(",")], args.random)
+        if args.sweep else None,
         "db": db,
     }, indent=2, ensure_ascii=False))
 

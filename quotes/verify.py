@@ -528,11 +528,12 @@ def _verify(store: Any, claim: str, cwords: list[Word], speaker: str | None, lim
     if speaker_ids is not None:  # with equal words, the right speaker first
         aligned.sort(key=lambda ra: (-ra[1].rank[0], _wrong(ra[0], speaker_ids)))
     top = aligned[:limit]
+    rivals = _rivals(aligned)
     hits = _hits(store, ((r, a.first, a.last) for r, a in top))
     out: list[Verdict] = []
     for row, a in top:
         hit = hits[(row.id, a.first, a.last)]
-        verdict, note = a.match, a.note
+        verdict, note = a.match, _join(a.note, _tie_note(rivals.get(id(a), 0)))
         if speaker_ids is not None:
             if row.speaker_id is None:
                 note = _join(note, "the store credits no speaker for this quote")
@@ -553,6 +554,30 @@ def _verify(store: Any, claim: str, cwords: list[Word], speaker: str | None, lim
 
 def _desc(key: tuple[float, ...]) -> tuple[float, ...]:
     return tuple(-x for x in key)
+
+
+def _rivals(aligned: list[tuple[_Row, _Align]]) -> dict[int, int]:
+    """For each ``altered`` match, how many stored quotes with other words match
+    the claim exactly as well (same rank, same similarity): "It's walrus," is
+    "It's fine," altered as much as "It's unanimous,", and no word says which.
+    Copies of one quote (the same words stored in several documents) are one
+    quote, not a rival. Keyed by ``id()`` of the alignment."""
+    groups: dict[tuple, set[tuple[str, ...]]] = {}
+    for row, a in aligned:
+        if a.match == "altered":
+            groups.setdefault((a.rank, round(a.similarity, 3)), set()).add(row.keys)
+    return {id(a): len(groups[(a.rank, round(a.similarity, 3))]) - 1
+            for _, a in aligned if a.match == "altered"}
+
+
+def _tie_note(rivals: int) -> str | None:
+    if not rivals:
+        return None
+    who = "another stored quote differs" if rivals == 1 else f"{rivals} other stored quotes differ"
+    return f"{who} {TIED}"
+
+
+TIED = "from the claim as little: which one it alters, the words cannot tell"
 
 
 def _search(store: Any, claim: str, cwords: list[Word]

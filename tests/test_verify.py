@@ -338,3 +338,39 @@ def test_chance_counts_the_claim_words_not_shared():
         1000 * 0.1 * 2 * q_big)  # C(2, 1) x q: as before
     # without lengths: an upper bound, words not looked up taken to be in every quote
     assert chance(rare, ["big", "walrus"], 2, TermStats(1000, {"big": 10}), None) >= e_rare
+
+
+# ------------------------------------------------------------------ equally close quotes
+
+TIE = "differs from the claim as little: which one it alters, the words cannot tell"
+
+
+@pytest.fixture(scope="module")
+def tie_store(tmp_path_factory):
+    """The seed article, an article with two quotes one word apart, and a copy of one of them."""
+    store = Store(str(tmp_path_factory.mktemp("verify_tie") / "quotes.db"))
+    doc = next(read_sources([str(SEED)]))
+    store.add(doc, Extractor(engine="rules").extract(doc), "rules")
+    for path, said in (("a.txt", ("We need change now,", "We need jobs now,")), ("b.txt", ("We need change now,",))):
+        text = "".join(f"\u201c{q}\u201d Speaker {i} said.\n\n" for i, q in enumerate(said))
+        marked = [quote(text, f"\u201c{q}\u201d", "direct",
+                        Speaker(f"Speaker {i}", "person", span_of(text, f"Speaker {i} ")), span_of(text, "said", i + 1))
+                  for i, q in enumerate(said)]
+        store.add(Document.from_text(text, path=path), marked, "rules")
+    return store
+
+
+def test_equally_close_quotes_say_so(tie_store):
+    got = verify(tie_store, "We need walrus now,")
+    assert sorted((v.verdict, v.hit.text, v.note) for v in got) == [
+        ("altered", "We need change now,", f"another stored quote {TIE}"),
+        ("altered", "We need change now,", f"another stored quote {TIE}"),  # the copy in b.txt: not a rival
+        ("altered", "We need jobs now,", f"another stored quote {TIE}"),
+    ]
+
+
+def test_a_closer_quote_has_no_rival(tie_store):
+    got = verify(tie_store, "We need change walrus,")
+    assert [(v.verdict, v.hit.text, v.note) for v in got[:2]] == [
+        ("altered", "We need change now,", None), ("altered", "We need change now,", None)]
+    assert all(v.hit.text != "We need jobs now," or v.similarity < got[0].similarity for v in got)
