@@ -56,7 +56,8 @@ def _has_cue_after(ctx: DocContext, qi: int, n: int = 6) -> bool:
     q = ctx.quotes[qi]
     _, e = ctx.sentence_of(q.span.start)
     ks = ctx.outside_tokens(q.span.end, e, first=n)
-    return any(ctx.toks[k].lower in en.CUE_VERBS for k in ks)
+    lowers = ctx.lowers
+    return any(lowers[k] in en.CUE_VERBS for k in ks)
 
 
 def _headline(ctx: DocContext) -> bool:

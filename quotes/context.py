@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -27,6 +26,12 @@ SENTENCE_REACH = 3000
 def _cue_word_indices(lowers: list[str]) -> list[int]:
     """Indices of the tokens (given in lower case) that are a reporting-verb word (in any use)."""
     return list(itertools.compress(itertools.count(), map(en.CUE_VERBS.__contains__, lowers)))
+
+
+# Reporting verbs too often not speech ("so-called", "points out" aside): they make a speech
+# event only as past-tense cues ("called", "pointed" is none either: "pointed out").
+_NOT_SPEECH_FORMS = frozenset("call calls calling point points pointed pointing post posts report reports "
+                              "state states".split())
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,13 @@ class DocContext:
     kinds: list[str] = field(default_factory=list)
     decisions: list[Decision | None] = field(default_factory=list)
     toks: Sequence[Token] = field(default_factory=list)
+    # the tokens' texts and lower-case forms as plain lists (``toks.words``, ``toks.lowers``): a
+    # rule that reads only a word of a token reads it there, and no Token object is built
+    words: list[str] = field(default_factory=list)
+    lowers: list[str] = field(default_factory=list)
     in_quote: list[bool] = field(default_factory=list)
-    events: list[SpeechEvent] = field(default_factory=list)
+    outside: list[bool] = field(default_factory=list)  # the same, negated: what outside_tokens reads
+    _events: list[SpeechEvent] | None = None  # the speech events, found on first use: see ``events``
     _sent_starts: list[int] = field(default_factory=list)
     _event_starts: list[int] = field(default_factory=list)
     _cue_tokens: list[int] = field(default_factory=list)  # cue-verb words outside quotes, in order
@@ -76,11 +86,12 @@ class DocContext:
         ctx.decisions = [None] * len(quotes)
         ctx.bmp = in_bmp(text)
         toks = tokenise(text)
-        ctx.toks, ctx._tok_starts = toks, toks.starts
+        ctx.toks, ctx._tok_starts, ctx.words, ctx.lowers = toks, toks.starts, toks.words, toks.lowers
         ctx._sent_starts = [s for s, _ in ctx.sentences]
         ctx._para_starts = [p.start for p in paragraphs]
         # which tokens stand inside an outer quote
         ctx.in_quote = [False] * len(ctx.toks)
+        ctx.outside = [True] * len(ctx.toks)
         for q in quotes:
             if q.depth:
                 continue
@@ -88,10 +99,18 @@ class DocContext:
             b = bisect.bisect_left(ctx._tok_starts, q.span.end)
             if b > a:
                 ctx.in_quote[a:b] = [True] * (b - a)
+                ctx.outside[a:b] = [False] * (b - a)
         ctx._cue_tokens = [k for k in _cue_word_indices(toks.lowers) if not ctx.in_quote[k]]
-        ctx.events = ctx._speech_events()
-        ctx._event_starts = [ev.cue.start for ev in ctx.events]
         return ctx
+
+    @property
+    def events(self) -> list[SpeechEvent]:
+        """Every reporting verb outside quotes with the speaker next to it, in text order; found
+        on first use (a document whose quotes all name their speakers never asks)."""
+        if self._events is None:
+            self._events = self._speech_events()
+            self._event_starts = [ev.cue.start for ev in self._events]
+        return self._events
 
     # ---------------------------------------------------------------- lookups
     def sentence_of(self, offset: int) -> tuple[int, int]:
@@ -121,12 +140,12 @@ class DocContext:
         ``last`` few of them when asked (a number below one counts as one)."""
         a, b = self.tok_index(start), self.tok_index(end)
         if first is not None:
-            outside = itertools.compress(range(a, b), map(operator.not_, self.in_quote[a:b]))
+            outside = itertools.compress(range(a, b), self.outside[a:b])
             return list(itertools.islice(outside, max(first, 1)))
         if last is not None:
-            outside = itertools.compress(range(b - 1, a - 1, -1), map(operator.not_, reversed(self.in_quote[a:b])))
+            outside = itertools.compress(range(b - 1, a - 1, -1), reversed(self.outside[a:b]))
             return list(itertools.islice(outside, max(last, 1)))[::-1]
-        return list(itertools.compress(range(a, b), map(operator.not_, self.in_quote[a:b])))
+        return list(itertools.compress(range(a, b), self.outside[a:b]))
 
     def has_cue_word(self, start: int, end: int) -> bool:
         """Is a reporting-verb word (any use) outside quotes in ``[start, end)``? Logarithmic time."""
@@ -142,16 +161,11 @@ class DocContext:
     # ---------------------------------------------------------------- speech events
     def _speech_events(self) -> list[SpeechEvent]:
         out: list[SpeechEvent] = []
-        text, toks = self.text, self.toks
+        text, toks, lowers = self.text, self.toks, self.lowers
         for k in self._cue_tokens:
-            t = toks[k]
-            if not is_cue_verb(toks, k):
+            if lowers[k] in _NOT_SPEECH_FORMS or not is_cue_verb(toks, k):
                 continue
-            if t.lower in ("call", "calls", "called", "calling", "point", "points", "pointed", "pointing",
-                           "post", "posts", "posted", "report", "reports", "state", "states"):
-                # too often not speech ("so-called", "points out" aside); only as past-tense cues
-                if t.lower not in ("called", "posted", "reported", "stated"):
-                    continue
+            t = toks[k]
             s, e = self.sentence_of(t.start)
             subj = speaker_before(text, toks, k, s)
             if subj is not None and subj.text.split()[0].lower() in ("a", "an", "that", "which", "this"):
@@ -167,11 +181,13 @@ class DocContext:
         return out
 
     def events_between(self, start: int, end: int) -> list[SpeechEvent]:
+        events = self.events
         a = bisect.bisect_left(self._event_starts, start)
         b = bisect.bisect_left(self._event_starts, end)
-        return self.events[a:b]
+        return events[a:b]
 
     def events_before(self, offset: int, limit: int = 400) -> list[SpeechEvent]:
         """The last ``limit`` speech events whose speaker mention starts before ``offset``."""
+        events = self.events
         b = bisect.bisect_left(self._event_starts, offset)
-        return [ev for ev in self.events[max(0, b - limit):b + 8] if ev.speaker.start < offset]
+        return [ev for ev in events[max(0, b - limit):b + 8] if ev.speaker.start < offset]

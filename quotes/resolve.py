@@ -28,9 +28,14 @@ from .types import Outlet, Speaker, Span
 
 _POSSESSIVE_SPLIT = regex.compile(r"’s\s+|'s\s+")
 
-_NAME_WORD = r"(?:(?:\p{Lu}\.){2,}|\p{Lu}(?:[\p{L}\p{M}\-’']*\p{L}|\.|[\p{L}\p{M}]*))"
+# A name word: initials ("U.S.") or a capitalised word. The run's first word is the same, but
+# for the check that no letter or digit stands before it, made after its capital (the pattern
+# then opens with a plain class, which ``re`` scans for far faster than it tries a look-behind
+# at every offset): "(?<!…)(?:(?:\p{Lu}\.){2,}|\p{Lu}…)" with the capital factored out.
+_NAME_WORD_REST = r"(?:\.(?:\p{Lu}\.)+|(?:[\p{L}\p{M}\-’']*\p{L}|\.|[\p{L}\p{M}]*))"
+_NAME_WORD = rf"\p{{Lu}}{_NAME_WORD_REST}"
 _NAME_RUN = regex.compile(
-    rf"(?<![\p{{L}}\p{{N}}]){_NAME_WORD}"
+    rf"\p{{Lu}}(?<![\p{{L}}\p{{N}}]\p{{Lu}}){_NAME_WORD_REST}"
     rf"(?:(?:[ \t]+|[ \t]+(?:of|de|del|al|bin|da|van|von|the|for)[ \t]+|’s[ \t]+|'s[ \t]+|’[ \t]+){_NAME_WORD})*",
     regex.V1,
 )
@@ -174,14 +179,17 @@ class Resolver:
         return best
 
     def _names_with(self, word: str) -> list[str]:
-        """The distinct name runs that hold ``word`` (folded, possessive off), in text order."""
+        """The distinct name runs that hold ``word`` (folded, possessive off), in the order of
+        their first appearance."""
         index = getattr(self, "_word_index", None)
         if index is None:
             index = {}
-            for _s, _e, txt in self.names:
+            for txt in dict.fromkeys([n[2] for n in self.names]):  # each run once: names repeat
                 for key in _word_keys(txt):
-                    lst = index.setdefault(key, [])
-                    if not lst or lst[-1] != txt:
+                    lst = index.get(key)
+                    if lst is None:
+                        index[key] = [txt]
+                    else:
                         lst.append(txt)
             self._word_index = index
         return index.get(word, [])
@@ -223,9 +231,12 @@ class Resolver:
         b = bisect.bisect_left(self._named_event_starts, before)
         events = [c for c in named[max(0, b - 60):b] if c[2].start < before]
         best: tuple[int, int, str, Span] | None = None  # (start, rank, name, mention)
-        for rank, (start, name, span) in enumerate(events):
-            if (best is None or (start, rank) > best[:2]) and fits(name, span):
+        # the events come sorted by start, so (start, rank) grows with rank: the last that fits wins
+        for rank in range(len(events) - 1, -1, -1):
+            start, name, span = events[rank]
+            if fits(name, span):
                 best = (start, rank, name, span)
+                break
         pi = self.ctx.paragraph_index(before)
         lo = self.ctx.paragraphs[max(0, pi - 1)].start if self.ctx.paragraphs else 0
         first = self.ctx.sentence_index(lo)
@@ -402,8 +413,11 @@ class Resolver:
             lo = max(lo, q.span.end)
         clause = ctx.text[lo:hi]
         for pat, needles in zip(self._OUTLET_PATTERNS, self._OUTLET_NEEDLES, strict=True):
-            if not any(map(clause.__contains__, needles)):
-                continue
+            for needle in needles:
+                if needle in clause:
+                    break
+            else:
+                continue  # no needle: the pattern cannot match
             for m in pat.finditer(ctx.text, lo, hi):
                 if "tweet" in m.groupdict() and m.group("tweet"):
                     return Outlet("Twitter", Span.of(ctx.text, m.start("tweet"), m.end("tweet"))), ["tweet -> Twitter"]

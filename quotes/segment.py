@@ -38,35 +38,69 @@ def in_bmp(text: str) -> bool:
 @functools.cache
 def _listed(escape: str, flags: int) -> str:
     """The characters of the plane that ``regex`` matches with ``escape``, as the ranges of an
-    ``re`` class."""
-    return "".join(f"\\u{ord(m.group()[0]):04x}-\\u{ord(m.group()[-1]):04x}"
+    ``re`` class (see :func:`_class_char`: ``re`` parses a plain character several times faster
+    than an escape, and a twin's classes list thousands of them; every process compiles its
+    twins once)."""
+    return "".join(f"{_class_char(m.group()[0])}-{_class_char(m.group()[-1])}"
                    for m in regex.finditer(f"[{escape}]+", _PLANE, flags=flags))
+
+
+def _class_char(c: str) -> str:
+    """``c`` as it may stand in an ``re`` class: itself, but for an ASCII character that is not a
+    letter or digit (what a class gives a meaning to: ``\\ ] [ ^ - & ~ |``, and controls)."""
+    return c if not c.isascii() or c.isalnum() else f"\\u{ord(c):04x}"
+
+
+@functools.cache
+def _set_twin(chars: str, flags: int) -> str:
+    """The ``re`` set that holds the characters of the plane that ``regex`` matches with the set
+    ``chars`` ("[\\p{L}\\p{N}]"): a list of its ranges, or, when it holds more than half of the
+    plane, ``[^…]`` and the ranges it leaves out. ``re`` fills a table character by character
+    when it compiles a set, so the shorter list compiles faster (``[^\\s\\p{L}\\p{N}]`` and
+    ``[\\p{L}\\p{N}]`` alike), and on the plane both read the same."""
+    inside = [m.span() for m in regex.finditer(f"{chars}+", _PLANE, flags=flags)]
+    outside = [(a, b) for a, b in zip([0] + [e for _, e in inside], [s for s, _ in inside] + [len(_PLANE)]) if a < b]
+    if outside and (not inside or sum(b - a for a, b in inside) > len(_PLANE) // 2):
+        return "[^" + "".join(f"{_class_char(chr(a))}-{_class_char(chr(b - 1))}" for a, b in outside) + "]"
+    return "[" + "".join(f"{_class_char(chr(a))}-{_class_char(chr(b - 1))}" for a, b in inside) + "]"
+
+
+def _is_class(piece: str) -> bool:
+    """Is a piece of a pattern a class escape that a twin lists (\\p{..}, \\P{..}, \\s, \\S, \\d, \\D)?"""
+    return piece.startswith("\\") and (len(piece) > 2 or piece in ("\\s", "\\S", "\\d", "\\D"))
 
 
 @functools.cache
 def bmp_twin(pattern: regex.Pattern) -> re.Pattern[str]:
     r"""An ``re`` pattern that matches exactly as ``pattern`` does on any text within the Basic
-    Multilingual Plane (see :func:`in_bmp`). Its classes (\p{..}, \P{..}, \s, \S, \d, \D)
-    become lists of ranges, inside a set or standing alone. A pattern with any other class
-    escape (\w, \b), a nested set or a flag (IGNORECASE, MULTILINE …) is refused: ValueError."""
+    Multilingual Plane (see :func:`in_bmp`). A set with a class (\p{..}, \P{..}, \s, \S, \d,
+    \D) in it, and such a class standing alone, becomes the set of the characters it matches
+    (:func:`_set_twin`); a set of plain characters stays as it is. A pattern with any other
+    class escape (\w, \b), a nested set or a flag (IGNORECASE, MULTILINE …) is refused:
+    ValueError."""
     if pattern.flags & (regex.I | regex.M | regex.S | regex.X):
         raise ValueError(f"no twin for the flags of {pattern.pattern!r}")
     out: list[str] = []
-    in_set = False
+    in_set: list[str] | None = None  # the pieces of the set being read, from its "["
     for piece in _PATTERN_PIECE.findall(pattern.pattern):
-        if piece.startswith("\\") and (len(piece) > 2 or piece in ("\\s", "\\S", "\\d", "\\D")):
-            listed = _listed(piece, pattern.flags)
-            out.append(listed if in_set else f"[{listed}]")
-        elif piece.startswith("\\") and piece[1].isalnum() and piece[1] not in "ntrfvxu":
+        if piece.startswith("\\") and not _is_class(piece) and piece[1].isalnum() and piece[1] not in "ntrfvxu":
             raise ValueError(f"no twin for {piece!r} in {pattern.pattern!r}")
-        elif piece.startswith("["):
-            if in_set:
+        if in_set is not None:
+            if piece.startswith("["):
                 raise ValueError(f"no twin for a nested set in {pattern.pattern!r}")
-            in_set = True
-            out.append(piece)
+            in_set.append(piece)
+            if piece == "]":
+                chars = "".join(in_set)
+                out.append(_set_twin(chars, pattern.flags) if any(map(_is_class, in_set)) else chars)
+                in_set = None
+        elif piece.startswith("["):
+            in_set = [piece]
+        elif _is_class(piece):
+            out.append(_set_twin(f"[{piece}]", pattern.flags))
         else:
-            in_set = in_set and piece != "]"
             out.append(piece)
+    if in_set is not None:
+        out.append("".join(in_set))  # an unclosed set: let re say what is wrong with it
     return re.compile("".join(out))
 
 

@@ -49,14 +49,16 @@ def _tail_tokens(ctx: DocContext, qi: int, limit: int = 14) -> list[int]:
     q = ctx.quotes[qi]
     para = ctx.paragraphs[ctx.paragraph_index(q.span.start)]
     end = para.end
-    for other in ctx.quotes[qi + 1:]:
+    quotes = ctx.quotes
+    for j in range(qi + 1, len(quotes)):  # (no copy of the rest of the list: this runs for every quote)
+        other = quotes[j]
         if other.depth == 0 and other.span.start >= q.span.end:
             end = min(end, other.span.start)
             break
     out = []
+    words = ctx.words
     for k in range(ctx.tok_index(q.span.end), ctx.tok_index(end)):
-        t = ctx.toks[k]
-        if t.text in _TERMINATORS and not _abbrev_before(ctx, k):
+        if words[k] in _TERMINATORS and not _abbrev_before(ctx, k):
             break
         out.append(k)
         if len(out) >= limit:
@@ -78,7 +80,7 @@ def _abbrev_before(ctx: DocContext, k: int) -> bool:
 
 
 def _cue_at(ctx: DocContext, k: int) -> bool:
-    return is_cue_verb(ctx.toks, k)
+    return ctx.lowers[k] in en.CUE_VERBS and is_cue_verb(ctx.toks, k)  # most words are no verb of the list
 
 
 _IRREGULAR_PAST = frozenset("went shot cut spoke broke chimed began put fired wrote told said".split())
@@ -123,7 +125,8 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
     tail = _tail_tokens(ctx, qi, limit=30)
     q = ctx.quotes[qi]
     toks, text = ctx.toks, ctx.text
-    words = [k for k in tail if toks[k].text not in ",—–-()"]
+    texts = ctx.words
+    words = [k for k in tail if texts[k] not in ",—–-()"]
     if not words:
         return None
     first = words[0]
@@ -218,7 +221,7 @@ def sentence_end_cue(ctx: DocContext, qi: int) -> Decision | None:
         return None
     toks, text = ctx.toks, ctx.text
     outside = ctx.outside_tokens(q.span.end, e)
-    cues = [k for k in outside if toks[k].lower in en.CUE_VERBS and _cue_at(ctx, k)]
+    cues = [k for k in outside if _cue_at(ctx, k)]
     if len(cues) != 1 or toks[cues[0]].lower not in en.STRONG_CUES:
         return None
     cue = cues[0]
@@ -361,10 +364,11 @@ def leading_cue(ctx: DocContext, qi: int) -> Decision | None:
     put = _as_x_put_it(ctx, window, "leading_cue")
     if put is not None:
         return put
+    lowers = ctx.lowers
     for k in reversed(window):
-        if k > 0 and toks[k - 1].lower in _MODALS:
+        if k > 0 and lowers[k - 1] in _MODALS:
             continue  # "he expected Americans will say “no”": a hypothetical, not the speech reported
-        if _cue_at(ctx, k) and toks[k].lower not in _WEAK_LEADING:
+        if _cue_at(ctx, k) and lowers[k] not in _WEAK_LEADING:
             between = text[toks[k].end:ctx.quotes[qi].span.start]
             if not _INTRO_END.search(between) and len(between) > 40:
                 return None
@@ -487,7 +491,8 @@ def _find_clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
     ks = ctx.outside_tokens(start, end)
     if not ks:
         return None
-    starts = [ks[0]] + [ks[i + 1] for i in range(len(ks) - 1) if toks[ks[i]].text in ",—–"]
+    words = ctx.words
+    starts = [ks[0]] + [ks[i + 1] for i in range(len(ks) - 1) if words[ks[i]] in ",—–"]
     fallback = None
     for k0 in starts:
         t = toks[k0]
@@ -529,8 +534,9 @@ def according_to(ctx: DocContext, qi: int) -> Decision | None:
     q = ctx.quotes[qi]
     s, e = ctx.sentence_of(q.span.start)
     toks, text = ctx.toks, ctx.text
+    lowers = ctx.lowers
     for k in ctx.outside_tokens(s, e):
-        if toks[k].lower == "according" and k + 2 < len(toks) and toks[k + 1].lower == "to":
+        if lowers[k] == "according" and k + 2 < len(lowers) and lowers[k + 1] == "to":
             np = np_after(text, toks, k + 2, e)
             if np is not None:
                 return Decision("according_to", np, Span.of(text, toks[k].start, toks[k + 1].end), 0.85)
@@ -733,7 +739,7 @@ def name_line(ctx: DocContext, qi: int) -> Decision | None:
     if prev.end - prev.start > 80:
         return None
     m = _NAME_LINE.fullmatch(ctx.text, prev.start, prev.end)
-    if not m or any(ctx.toks[k].lower in en.CUE_VERBS for k in ctx.outside_tokens(prev.start, prev.end)):
+    if not m or any(ctx.lowers[k] in en.CUE_VERBS for k in ctx.outside_tokens(prev.start, prev.end)):
         return None
     if m.group("name").split()[0].lower() in NOT_NAMES:
         return None  # "With Clinton, …": a headline, not a name

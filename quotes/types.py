@@ -41,6 +41,11 @@ class Span:
     def __len__(self) -> int:
         return self.end - self.start
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as the call that makes it (what `--workers` sends back, five spans a quote):
+        # a quarter smaller and faster both ways than the slots state a frozen dataclass sends.
+        return Span, (self.start, self.end, self.text)
+
 
 _new = object.__new__
 _set_start, _set_end, _set_text = Span.start.__set__, Span.end.__set__, Span.text.__set__  # type: ignore[attr-defined]
