@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import gc
 import logging
 import signal
 import sys
@@ -128,7 +127,7 @@ def extract(paths: tuple[str, ...], db: str, fmt: str | None, engine: str, model
             time_limit: float = 0) -> None:
     """Extract and store the quotes of files, directories, - (stdin) or .jsonl."""
     from .parallel import ParallelExtractor
-    from .pipeline import Extractor
+    from .pipeline import Extractor, settle_for_a_long_run
     from .progress import Progress
     from .reader import read_sources
 
@@ -139,7 +138,7 @@ def extract(paths: tuple[str, ...], db: str, fmt: str | None, engine: str, model
         click.echo(f"error: --sieves: {e}", err=True)
         sys.exit(2)
     _load_models(extractor)  # a ModelError exits 2 before the database is touched
-    gc.freeze()  # the modules and models live for the whole run: keep them out of full collections
+    settle_for_a_long_run()
     store = open_store(db)
     stats = _Stats()
     progress = Progress(lambda: (stats.documents + stats.skipped, stats.quotes), enabled=not quiet)

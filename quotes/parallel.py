@@ -16,9 +16,7 @@ raises the exception the worker raised, so a caller written for the serial
 """
 from __future__ import annotations
 
-import gc
 import logging
-import multiprocessing
 import os
 import pickle
 import sys
@@ -67,14 +65,14 @@ def _init(engine: str, models: str | None, sieves: str | None, threads: int | No
             torch.set_num_threads(threads)
         except ImportError:  # pragma: no cover - torch is a dependency; rules need none
             pass
-    from .pipeline import Extractor
+    from .pipeline import Extractor, settle_for_a_long_run
 
     try:
         _WORKER = Extractor(engine=engine, models=models, sieves=sieves)
         _WORKER.load()
     except BaseException as e:  # kept and reported by _ready / _extract
         _WORKER = _Failure(e)
-    gc.freeze()  # as `extract` does: the modules and the model live as long as the worker
+    settle_for_a_long_run()  # as `extract` does: the modules and the model live as long as the worker
 
 
 def _ready(_: int) -> _Failure | None:
@@ -147,6 +145,8 @@ class ParallelExtractor:
         method = self.start_method or _start_method(self.engine)
         if method == "fork" and self.engine != "rules":
             _preimport_neural()
+        import multiprocessing  # here, not at the top: `quotes extract` imports this module for one worker too
+
         ctx = multiprocessing.get_context(method)
         threads = 1 if self.engine != "rules" else None
         self._pool = ctx.Pool(self.workers, initializer=_init,
