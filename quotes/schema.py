@@ -100,14 +100,16 @@ speaker_mentions = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
-    Column("speaker_id", Integer, ForeignKey("speakers.id"), nullable=False),
+    # always its attribution's speaker_id (moved together); no index or foreign key of its own
+    # since revision 0006: each cost a random page write per quote (mentions move through
+    # attributions.mention_id)
+    Column("speaker_id", Integer, nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("text", Text, nullable=False),
     Column("role", Text),
     Column("affiliation", Text),
     Index(None, "document_id"),
-    Index(None, "speaker_id"),
 )
 
 attributions = Table(
@@ -151,8 +153,8 @@ quote_names = Table(  # the spelling the extractor gave each quote's speaker
     metadata,
     Column("quote_id", Integer, ForeignKey("quotes.id", ondelete="CASCADE"), primary_key=True,
            autoincrement=False),
+    # not indexed since revision 0006: a name's quotes are found among its speaker's
     Column("name_id", Integer, ForeignKey("speaker_names.id"), nullable=False),
-    Index(None, "name_id"),
 )
 
 speaker_tokens = Table(  # the words of every multi-word alias key

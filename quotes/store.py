@@ -29,6 +29,7 @@ merged keys where it put them.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import itertools
 import json
 import logging
@@ -141,11 +142,18 @@ def make_engine(url: URL, foreign_keys: bool = True) -> Engine:
         cursor.execute("PRAGMA cache_size = -65536")  # up to 64 MB of pages, allocated as used
         cursor.execute("PRAGMA temp_store = MEMORY")  # sorts and temporary indexes off the disk
         if not in_memory:
-            # bulk loads: checkpoint (copy the WAL into the database, fsync) every ~40 MB of WAL
-            # instead of every 4 MB: fewer fsyncs, and a page written again and again is copied
-            # once per checkpoint; the file is given back down to 64 MB after a checkpoint
-            cursor.execute("PRAGMA wal_autocheckpoint = 10000")
-            cursor.execute("PRAGMA journal_size_limit = 67108864")
+            # bulk loads: checkpoint (copy the WAL into the database, fsync) every ~100 MB of WAL
+            # instead of every 4 MB: fewer fsyncs, and a page written again and again (the leaves
+            # of the speaker index, ~900 a transaction at a million quotes) is copied once per
+            # checkpoint (bytes written, WAL and checkpoints, per byte of WAL at a million quotes:
+            # ~1.45 every 10,000 pages, ~1.25 every 25,000); the file is given back down to 128 MB
+            # after a checkpoint
+            cursor.execute("PRAGMA wal_autocheckpoint = 25000")
+            cursor.execute("PRAGMA journal_size_limit = 134217728")
+            # reads map the file instead of copying each page out of the OS cache (`list
+            # --speaker` reads a few random pages per quote: half the time at a million quotes);
+            # SQLite caps it at its compile-time maximum (2 GB here)
+            cursor.execute("PRAGMA mmap_size = 4294967296")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -278,6 +286,18 @@ class Store:
         self._ensure()
         with self._errors(), self.engine.connect() as conn:
             yield from conn.execution_options(yield_per=500).execute(stmt)
+
+    def _raw_rows(self, sql: str, params: Sequence[Any]) -> Iterator[tuple]:
+        """Stream the rows of a plain SELECT run on a pooled connection's SQLite driver (tuples,
+        none of a SQLAlchemy result's per-row work); the connection goes back when exhausted."""
+        self._ensure()
+        with self._errors(), self.engine.connect() as conn:
+            cursor = conn.connection.driver_connection.execute(sql, params)
+            try:
+                while rows := cursor.fetchmany(500):
+                    yield from rows
+            finally:
+                cursor.close()
 
     def _first(self, stmt: Any, params: dict[str, Any] | None = None) -> Any:
         """The first row of a SELECT, or None."""
@@ -458,8 +478,7 @@ class Store:
         """
         items = list(items)
         for document, found in items:
-            for quote in found:
-                _check_quote(document, quote)
+            _check_quotes(document, found)
         with self._write() as conn:
             out, ids = self._add_in(conn, items, engine)
         self._added(items, out, ids)
@@ -479,8 +498,7 @@ class Store:
         todo: list[int] = []
         for n, (document, found) in enumerate(items):
             try:
-                for quote in found:
-                    _check_quote(document, quote)
+                _check_quotes(document, found)
             except StoreError as e:
                 out[n] = Written(None, error=e)
             else:
@@ -668,13 +686,17 @@ class Store:
         ids: Iterable[int] | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Stored quotes (extract JSON objects), in id order, streamed."""
-        speaker_ids = None
         if speaker is not None:
             speaker_ids = self.speaker_ids(speaker)
             if not speaker_ids:
                 return
-        stmt = queries.filter_quotes(queries.quote_select(), None, outlet, document, kind, ids,
-                                     speaker_ids=speaker_ids)
+            if outlet is None and document is None and kind is None and ids is None \
+                    and self.url.get_backend_name() == "sqlite":  # `list --speaker`: the driver's rows
+                yield from map(queries.quote_dict, self._raw_rows(*queries.speaker_quotes_sql(speaker_ids)))
+                return
+            stmt = queries.filter_quotes(queries.speaker_quotes(speaker_ids), None, outlet, document, kind, ids)
+        else:
+            stmt = queries.filter_quotes(queries.quote_select(), None, outlet, document, kind, ids)
         for row in self._rows(stmt):
             yield queries.quote_dict(row)
 
@@ -759,6 +781,20 @@ def _check_span(document: Document, span: Span | None, what: str) -> None:
         )
 
 
+_NO_SPAN = (None, None, None)  # an attribution's (start, end, text) of a span it does not have
+
+
+def _check_quotes(document: Document, found: Sequence[Quote]) -> None:
+    """:func:`_check_quote` for each of a document's quotes, in one loop."""
+    text, n = document.text, len(document.text)
+    for quote in found:
+        speaker, outlet = quote.speaker, quote.outlet
+        for span in (quote.span, quote.content, quote.cue, speaker.mention if speaker is not None else None,
+                     outlet.mention if outlet is not None else None):
+            if span is not None and not (0 <= span.start <= span.end <= n and text[span.start:span.end] == span.text):
+                _check_quote(document, quote)  # raises, naming the span
+
+
 def _check_quote(document: Document, quote: Quote) -> None:
     _check_span(document, quote.span, "quote")
     _check_span(document, quote.content, "quote content")
@@ -805,6 +841,10 @@ _COLUMNS = {
 _TABLES = {t.name: t for t in (quotes, speaker_mentions, attributions, quote_names, speaker_names, speakers,
                                outlets, speaker_aliases, speaker_tokens, speaker_mention_keys, speaker_pins)}
 _WITH_ID = {"quotes", "speaker_mentions", "attributions", "speaker_names", "speakers", "speaker_aliases", "outlets"}
+_INSERT_SQL = {  # the writer's INSERT of each table on SQLite, ids given for tables with one
+    table: (f"INSERT INTO {table} ({', '.join(chr(34) + c + chr(34) for c in names)}) "
+            f"VALUES ({', '.join('?' * len(names))})")
+    for table, names in ((t, (("id",) if t in _WITH_ID else ()) + cols) for t, cols in _COLUMNS.items())}
 
 
 class _Writer:
@@ -879,10 +919,7 @@ class _Writer:
         with_id = table in _WITH_ID
         if self.sqlite:
             ids = self._ids(table, len(rows)) if with_id else []
-            names = (("id",) if with_id else ()) + cols
-            sql = (f"INSERT INTO {table} ({', '.join(chr(34) + c + chr(34) for c in names)}) "
-                   f"VALUES ({', '.join('?' * len(names))})")
-            self.raw.executemany(sql, [(i, *r) for i, r in zip(ids, rows)] if with_id else rows)
+            self.raw.executemany(_INSERT_SQL[table], [(i, *r) for i, r in zip(ids, rows)] if with_id else rows)
             return ids
         t = _TABLES[table]
         params = [dict(zip(cols, r)) for r in rows]
@@ -1029,18 +1066,16 @@ class _Writer:
             touched.add(key)
 
     def _move_key(self, key: str, src: int, dst: int) -> None:
-        """Move the quotes (and their mentions) whose speaker was named ``key`` from src to dst."""
-        sub = ("SELECT qn.quote_id FROM quote_names qn JOIN speaker_names n ON n.id = qn.name_id "
-               "WHERE n.key = :k")
-        self._run("UPDATE speaker_mentions SET speaker_id = :d WHERE id IN (SELECT a.mention_id FROM "
-                  f"attributions a WHERE a.speaker_id = :s AND a.quote_id IN ({sub}))", d=dst, s=src, k=key)
-        self._run(f"UPDATE attributions SET speaker_id = :d WHERE speaker_id = :s AND quote_id IN ({sub})",
-                  d=dst, s=src, k=key)
+        """Move the quotes (and their mentions) whose speaker was named ``key`` from src to dst:
+        src's quotes (its index) whose name has that key (``quote_names`` by quote id)."""
+        self._run(_MOVE_MENTIONS_SQL, d=dst, s=src, k=key)
+        self._run(_MOVE_ATTRIBUTIONS_SQL, d=dst, s=src, k=key)
 
     def _fold(self, src: int, dst: int) -> None:
         if self.sqlite:
-            for table in ("speaker_aliases", "speaker_mentions", "attributions"):
-                self.raw.execute(f"UPDATE {table} SET speaker_id = ? WHERE speaker_id = ?", (dst, src))
+            self.raw.execute("UPDATE speaker_aliases SET speaker_id = ? WHERE speaker_id = ?", (dst, src))
+            self.raw.execute(_FOLD_MENTIONS_SQL, (dst, src))
+            self.raw.execute("UPDATE attributions SET speaker_id = ? WHERE speaker_id = ?", (dst, src))
             self.raw.execute("DELETE FROM speakers WHERE id = ?", (src,))
         else:
             _fold(self.conn, src, dst)
@@ -1051,14 +1086,27 @@ class _Writer:
         self.canon.pop(src, None)
 
     def _count(self, keys: Iterable[str]) -> None:
-        """Count the stored quotes of every uncounted spelling of these keys that have several."""
-        todo = [e for k in keys if len(self.spell.get(k) or ()) > 1 for e in self.spell[k].values() if e[1] is None]
-        for chunk in _chunks(todo):
-            counts = dict(self.conn.execute(
-                select(quote_names.c.name_id, func.count()).where(quote_names.c.name_id.in_([e[0] for e in chunk]))
-                .group_by(quote_names.c.name_id)).all())
-            for e in chunk:
-                e[1] = counts.get(e[0], 0)
+        """Count the stored quotes of every uncounted spelling of these keys that have several.
+
+        A key's quotes all have the key's speaker (they are given it when stored, and moved
+        with the key), so they are counted among that speaker's quotes (its index), not
+        by a scan of every quote's name."""
+        todo: dict[int | None, list[list[Any]]] = {}  # speaker -> spelling entries
+        for k in keys:
+            entries = self.spell.get(k) or {}
+            if len(entries) > 1:
+                todo.setdefault(self.alias.get(k), []).extend(e for e in entries.values() if e[1] is None)
+        for sid, entries in todo.items():
+            for chunk in _chunks(entries):
+                marks = ", ".join("?" * len(chunk))
+                if sid is None:  # pragma: no cover - a named key always has a speaker
+                    rows = self._fetch(f"SELECT name_id, count(*) FROM quote_names WHERE name_id IN ({marks}) "
+                                       "GROUP BY name_id", [e[0] for e in chunk])
+                else:
+                    rows = self._fetch(_COUNT_NAMES_SQL.format(marks), [sid] + [e[0] for e in chunk])
+                counts = dict(rows)
+                for e in chunk:
+                    e[1] = counts.get(e[0], 0)
 
     def _best(self, key: str) -> tuple[str, str] | None:
         """(name, type) of the speaker whose root is key: its most frequent spelling (ties: the
@@ -1118,7 +1166,7 @@ class _Writer:
                 if entry[1] is not None:
                     entry[1] = entry[1] + n if key in touched else None  # untouched: one spelling
         self._new_speakers([k for k in new_multi if self.alias[k] is None])
-        words = {w for k in new_multi for w in key_words(k) if surname_like(w)}
+        words = {w for k in new_multi for w in _surname_words(k)}
         self._prime(words)
         if new_mentions:
             self._insert("speaker_mention_keys", [(k,) for k in new_mentions])
@@ -1168,19 +1216,35 @@ class _Writer:
         named: dict[str, dict[tuple[str, str], int]] = {}
         mentions: set[str] = set()
         said: list[tuple[str, tuple[str, str]] | None] = []  # (key, spelling) of each quote's speaker
+        names, mention_keys = _NAME_KEYS, _MENTION_KEYS
+        if len(names) > 1 << 16 or len(mention_keys) > 1 << 16:
+            names.clear()
+            mention_keys.clear()
         for q in found:
             sp = q.speaker
-            key = fold_key(sp.name) if sp is not None else ""
+            if sp is None:
+                said.append(None)
+                continue
+            known = names.get(sp.name)
+            if known is None:
+                known = names[sp.name] = (fold_key(sp.name), " ".join(sp.name.split()))
+            key = known[0]
             if not key:
                 said.append(None)
                 continue
-            spelling = (" ".join(sp.name.split()), sp.type or "unknown")
+            spelling = (known[1], sp.type or "unknown")
             said.append((key, spelling))
-            counts = named.setdefault(key, {})
-            counts[spelling] = counts.get(spelling, 0) + 1
-            if sp.mention is not None and is_name(sp.mention.text):
-                mk = fold_key(sp.mention.text)
-                if surname_like(mk):
+            counts = named.get(key)
+            if counts is None:
+                named[key] = {spelling: 1}
+            else:
+                counts[spelling] = counts.get(spelling, 0) + 1
+            if sp.mention is not None:
+                text = sp.mention.text
+                mk = mention_keys.get(text)
+                if mk is None:
+                    mk = mention_keys[text] = _mention_key(text)
+                if mk:
                     mentions.add(mk)
         return named, mentions, said
 
@@ -1196,7 +1260,7 @@ class _Writer:
             each = self.named_cache[id(found)] = self._named(found)
             named.update(each[0])
             mentions |= each[1]
-        words = {w for k in named if len(k.split()) > 1 for w in key_words(k) if surname_like(w)}
+        words = {w for k in named for w in _surname_words(k)}
         self._prime(set(named) | mentions | words)
         self.batch_search = None
         if self.defer_search:
@@ -1240,9 +1304,14 @@ class _Writer:
         rows = []
         name_rows = []
         explained: dict[tuple[str, ...], str] = {}
+        outlet_id = self.outlet_id
         for (_, q), qid, who in zip(found, quote_ids, said):
-            om = q.outlet.mention if q.outlet is not None else None
-            cue = q.cue
+            outlet, cue = q.outlet, q.cue
+            if outlet is not None:
+                oid, om = outlet_id(outlet), outlet.mention
+                outlet_span = (om.start, om.end, om.text) if om else _NO_SPAN  # (an empty span: none)
+            else:
+                oid, outlet_span = None, _NO_SPAN
             why = explained.get(q.explanation)
             if why is None:
                 why = explained[q.explanation] = json.dumps(list(q.explanation), ensure_ascii=False)
@@ -1252,9 +1321,7 @@ class _Writer:
                 sid = alias[who[0]]
                 mid = next(mention_ids) if q.speaker.mention is not None else None
                 name_rows.append((qid, spell[who[0]][who[1]][0]))
-            rows.append((qid, sid, mid, self.outlet_id(q.outlet) if q.outlet is not None else None,
-                         om.start if om else None, om.end if om else None, om.text if om else None,
-                         cue.start if cue else None, cue.end if cue else None, cue.text if cue else None,
+            rows.append((qid, sid, mid, oid, *outlet_span, *((cue.start, cue.end, cue.text) if cue else _NO_SPAN),
                          q.sieve, float(q.confidence or 0.0), why))
         self._insert("attributions", rows)
         self._insert("quote_names", name_rows)
@@ -1276,10 +1343,48 @@ class _Writer:
         return self.outlet[key]
 
 
+# The writer's statements that find rows by speaker go through the one speaker index,
+# attributions.speaker_id (revision 0006 dropped those of speaker_mentions and quote_names): a
+# mention's speaker is its attribution's, and a quote named by key K has K's speaker.
+_FOLD_MENTIONS_SQL = ("UPDATE speaker_mentions SET speaker_id = ? WHERE id IN "
+                      "(SELECT mention_id FROM attributions WHERE speaker_id = ? AND mention_id IS NOT NULL)")
+_NAMED_BY = ("EXISTS (SELECT 1 FROM quote_names qn JOIN speaker_names n ON n.id = qn.name_id "
+             "WHERE qn.quote_id = {}.quote_id AND n.key = :k)")  # the quote's name has key :k
+_MOVE_MENTIONS_SQL = ("UPDATE speaker_mentions SET speaker_id = :d WHERE id IN (SELECT a.mention_id FROM "
+                      f"attributions a WHERE a.speaker_id = :s AND {_NAMED_BY.format('a')})")
+_MOVE_ATTRIBUTIONS_SQL = ("UPDATE attributions SET speaker_id = :d WHERE speaker_id = :s AND "
+                          f"{_NAMED_BY.format('attributions')}")
+_COUNT_NAMES_SQL = ("SELECT qn.name_id, count(*) FROM attributions a JOIN quote_names qn ON qn.quote_id = a.quote_id "
+                    "WHERE a.speaker_id = ? AND qn.name_id IN ({}) GROUP BY qn.name_id")  # speaker, name ids
+
+
+# the writer's memos (names repeat: every quote of a batch asks): speaker name -> (key, spelling
+# with whitespace collapsed); mention text -> its one-word key or ""
+_NAME_KEYS: dict[str, tuple[str, str]] = {}
+_MENTION_KEYS: dict[str, str] = {}
+
+
+def _mention_key(text: str) -> str:
+    """The one-word key a name-like mention gives ("Smith": "smith"), else ""."""
+    if not is_name(text):
+        return ""
+    key = fold_key(text)
+    return key if surname_like(key) else ""
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _surname_words(key: str) -> tuple[str, ...]:
+    """The words of a multi-word key that may stand for it alone (none for a one-word key)."""
+    return tuple(w for w in key_words(key) if surname_like(w))
+
+
 def _fold(conn: Connection, src: int, dst: int) -> None:
     """Move speaker src's aliases, mentions and attributions to dst; delete src."""
-    for table in (speaker_aliases, speaker_mentions, attributions):
-        conn.execute(update(table).where(table.c.speaker_id == src).values(speaker_id=dst))
+    conn.execute(update(speaker_aliases).where(speaker_aliases.c.speaker_id == src).values(speaker_id=dst))
+    conn.execute(update(speaker_mentions).where(speaker_mentions.c.id.in_(
+        select(attributions.c.mention_id).where(attributions.c.speaker_id == src,
+                                                attributions.c.mention_id.is_not(None)))).values(speaker_id=dst))
+    conn.execute(update(attributions).where(attributions.c.speaker_id == src).values(speaker_id=dst))
     conn.execute(speakers.delete().where(speakers.c.id == src))
 
 

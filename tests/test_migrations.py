@@ -160,3 +160,42 @@ def test_0005_backfills_speaker_evidence_and_changes_no_old_row(db_path):
     store.downgrade("0004")
     assert dump() == before
     assert not EVIDENCE & tables(db_path)
+
+
+def test_0006_drops_two_speaker_indexes_and_the_mention_foreign_key_and_no_row(db_path):
+    """Revision 0006 drops the indexes on speaker_mentions.speaker_id and quote_names.name_id
+    and the mentions' foreign key to speakers (a table rebuild on SQLite); every row stays,
+    with its id, and the downgrade puts all three back."""
+    store = Store(db_path)
+    store.upgrade("0005")
+    store._ready = True  # write at 0005
+    for doc, found in corpus():
+        store.add(doc, found, "rules")
+    store.close()
+
+    def dump() -> dict[str, list]:
+        con = sqlite3.connect(db_path)
+        out = {t: con.execute(f"select * from {t} order by 1").fetchall() for t in sorted(TABLES)}
+        con.close()
+        return out
+
+    def shape() -> tuple[set[str], list[str]]:
+        con = sqlite3.connect(db_path)
+        indexes = {r[0] for r in con.execute("select name from sqlite_master where type = 'index' "
+                                             "and name not like 'sqlite_%'")}
+        fks = sorted(f"{r[3]}->{r[2]}" for r in con.execute("pragma foreign_key_list(speaker_mentions)"))
+        con.close()
+        return indexes, fks
+
+    before, (indexes, fks) = dump(), shape()
+    assert {"ix_speaker_mentions_speaker_id", "ix_quote_names_name_id"} <= indexes
+    assert fks == ["document_id->documents", "speaker_id->speakers"]
+    store = Store(db_path)
+    store.upgrade("0006")
+    assert dump() == before
+    assert shape() == (indexes - {"ix_speaker_mentions_speaker_id", "ix_quote_names_name_id"},
+                       ["document_id->documents"])
+    assert list(store.quotes()) == expected_objects()
+    store.downgrade("0005")
+    assert dump() == before
+    assert shape() == (indexes, fks)

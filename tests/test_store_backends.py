@@ -195,3 +195,25 @@ def test_write_batch_rolls_back_one_document_alone(url, tmp_path, monkeypatch):
         others.add(doc, found, "rules")
     assert resolved(store) == resolved(others)
     store.close()
+
+
+def test_folds_splits_and_merges_move_mentions_with_their_quotes(url):
+    """Revision 0006: mentions and a key's quotes are found through the speaker's attributions
+    (no index of their own); after a fold, a split and a merge, with writers that had
+    nothing cached, each mention still has its attribution's speaker, and the most frequent
+    stored spelling still names the speaker."""
+    from test_store import said
+
+    names = ["Nicol\u00e1s Maduro"] * 3 + ["Nicolas Maduro", "Maduro"]
+    Store(url).add_many([said(i, n) for i, n in enumerate(names)], "rules")  # "maduro" joins him
+    Store(url).add(*said(10, "Nicolas Maduro"), "rules")  # 3 to 2, counted from the database
+    Store(url).add(*said(11, "Moises Maduro"), "rules")  # "maduro" splits off
+    store = Store(url)
+    assert {s["name"]: s["quotes"] for s in store.speakers()} == {
+        "Nicol\u00e1s Maduro": 5, "Maduro": 1, "Moises Maduro": 1}
+    store.merge_speakers("Nicolás Maduro", "Maduro")
+    wrong = store.execute("select m.id from speaker_mentions m join attributions a on a.mention_id = m.id "
+                          "where a.speaker_id <> m.speaker_id")
+    assert wrong == [] and count(store, "speaker_mentions") == 7
+    assert [q["speaker"]["name"] for q in store.quotes(speaker="maduro")] == (
+        ["Nicol\u00e1s Maduro"] * 6 + ["Moises Maduro"])
