@@ -36,6 +36,7 @@ import logging
 import os
 import re
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
@@ -117,6 +118,24 @@ def _lock_writes_up_front(engine: Engine) -> None:
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITE_LOCK})")
 
 
+def _wal(cursor: Any) -> None:
+    """``PRAGMA journal_mode = WAL``, waiting as long as the busy timeout allows. Switching a
+    new database to WAL needs it to be unlocked for a moment, and SQLite answers "database is
+    locked" at once, without its busy handler, while another process holds a lock on it (two
+    ``quotes extract`` runs creating one store)."""
+    deadline = time.monotonic() + busy_timeout_ms() / 1000
+    pause = 0.001
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(0.05, pause * 2)
+
+
 def make_engine(url: URL, foreign_keys: bool = True) -> Engine:
     """An Engine; for SQLite with the pragmas above and explicit BEGINs."""
     is_sqlite = url.get_backend_name() == "sqlite"
@@ -136,7 +155,7 @@ def make_engine(url: URL, foreign_keys: bool = True) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         if not in_memory:
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _wal(cursor)
             cursor.execute("PRAGMA synchronous = NORMAL")  # WAL: safe from crashes, no fsync per commit
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA cache_size = -65536")  # up to 64 MB of pages, allocated as used

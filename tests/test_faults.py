@@ -160,6 +160,29 @@ def test_two_writers_on_one_database_store_every_document_once(tmp_path):
 
 # ------------------------------------------------------------------ locks, read-only, full, too new
 
+def test_a_new_store_waits_for_another_process_creating_it(tmp_path):
+    """Switching a new database to WAL fails at once while another connection holds a lock on
+    it (SQLite does not wait there): the store waits for it, as for any other lock."""
+    import threading
+
+    from quotes.store import Store
+
+    db = tmp_path / "new.db"
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("CREATE TABLE other_process (x)")
+    release = threading.Timer(0.3, holder.execute, ("COMMIT",))
+    release.start()
+    try:
+        store = Store(str(db))
+        store._ensure()
+    finally:
+        release.join()
+        holder.close()
+    assert store.current() == store.head()
+    assert store.execute("PRAGMA journal_mode") == [("wal",)]
+
+
 def test_locked_database_is_one_line_per_document_and_nothing_changes(tmp_path):
     expected = make_batch(tmp_path / "batch", 3)
     db = tmp_path / "q.db"
