@@ -436,10 +436,23 @@ class Store:
         if self._ready:
             return
         head = script_head(self.script_location)
-        if head is None or self._stamped() != [head]:
-            if self.current() != self.head():
+        stamped = None if head is None else self._stamped()
+        if head is None or stamped != [head]:
+            if not (stamped is None and self._from_snapshot(head)) and self.current() != self.head():
                 self.upgrade("head")
         self._ready = True
+
+    def _from_snapshot(self, head: str | None) -> bool:
+        """Create a new SQLite store's schema from the head snapshot (see :mod:`quotes.snapshot`)."""
+        if head is None or self.url.get_backend_name() != "sqlite":
+            return False
+        from . import snapshot
+
+        with self._errors(), self.engine.connect() as conn:
+            done = snapshot.create(conn.connection.driver_connection, self.script_location, head)
+        if done:
+            log.info("created %s at revision %s from %s", self.name, head, snapshot.FILE)
+        return done
 
     # --------------------------------------------------------------- writes
 
