@@ -77,21 +77,21 @@ def speaker_quotes(speaker_ids: Iterable[int]) -> Select:
     return _speaker_quote_select().where(_a.c.speaker_id.in_(sorted(set(speaker_ids))))
 
 
-_SPEAKER_QUOTES_SQL = (
-    'SELECT q.id, q.start, q."end", q.text, q.kind, q.document_id, d.path, d.sha256, d.title, a.speaker_id, '
-    's.name, s.type, m.start, m."end", m.text, a.outlet_id, o.name, a.outlet_start, a.outlet_end, a.outlet_text, '
-    'a.cue_start, a.cue_end, a.cue_text, a.sieve, a.confidence '
-    "FROM attributions a JOIN quotes q ON q.id = a.quote_id JOIN documents d ON d.id = q.document_id "
-    "LEFT OUTER JOIN speakers s ON s.id = a.speaker_id LEFT OUTER JOIN speaker_mentions m ON m.id = a.mention_id "
-    "LEFT OUTER JOIN outlets o ON o.id = a.outlet_id WHERE a.speaker_id IN ({}) ORDER BY q.id"
-)
-
-
 def speaker_quotes_sql(speaker_ids: Iterable[int]) -> tuple[str, tuple[int, ...]]:
     """:func:`speaker_quotes` as plain SQL with ``?`` parameters (the store runs it on the
     SQLite driver directly: a fraction of the per-row cost of a SQLAlchemy result)."""
     ids = tuple(sorted(set(speaker_ids)))
-    return _SPEAKER_QUOTES_SQL.format(", ".join("?" * len(ids))), ids
+    return _speaker_quotes_sql(len(ids)), ids
+
+
+@functools.lru_cache(maxsize=16)
+def _speaker_quotes_sql(n: int) -> str:
+    """:func:`speaker_quotes` for ``n`` speaker ids, compiled once for SQLite."""
+    from sqlalchemy import bindparam
+    from sqlalchemy.dialects import sqlite
+
+    stmt = _speaker_quote_select().where(_a.c.speaker_id.in_([bindparam(f"id{k}") for k in range(n)]))
+    return str(stmt.compile(dialect=sqlite.dialect(paramstyle="qmark")))
 
 
 def filter_quotes(

@@ -122,7 +122,7 @@ def test_no_statement_of_the_writer_or_the_lookup_scans_a_big_table(filled_db):
         steps = plan(con, sql, params)
         assert not [s for s in steps if s.split()[0] == "SCAN" and s.split()[1] in big], (what, steps)
     assert plan(con, *queries.speaker_quotes_sql([3]))[0].startswith(
-        "SEARCH a USING INDEX ix_attributions_speaker_id")
+        "SEARCH attributions USING INDEX ix_attributions_speaker_id")
     # deleting a speaker (a fold) checks each foreign key to it through an index on the child column
     for table in [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]:
         for fk in con.execute(f"PRAGMA foreign_key_list({table})").fetchall():
