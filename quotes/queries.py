@@ -42,15 +42,18 @@ def quote_select() -> Select:
             _a.c.cue_start, _a.c.cue_end, _a.c.cue_text,
             _a.c.sieve, _a.c.confidence,
         )
-        .select_from(
-            _q.join(_d, _d.c.id == _q.c.document_id)
-            .outerjoin(_a, _a.c.quote_id == _q.c.id)
-            .outerjoin(_s, _s.c.id == _a.c.speaker_id)
-            .outerjoin(_m, _m.c.id == _a.c.mention_id)
-            .outerjoin(_o, _o.c.id == _a.c.outlet_id)
-        )
+        .select_from(_attribution_parts(
+            _q.join(_d, _d.c.id == _q.c.document_id).outerjoin(_a, _a.c.quote_id == _q.c.id)))
         .order_by(_q.c.id)
     )
+
+
+def _attribution_parts(joined: Any) -> Any:
+    """``joined`` (quotes, documents and attributions) with the attribution's speaker,
+    mention and outlet, each outer-joined."""
+    return (joined.outerjoin(_s, _s.c.id == _a.c.speaker_id)
+            .outerjoin(_m, _m.c.id == _a.c.mention_id)
+            .outerjoin(_o, _o.c.id == _a.c.outlet_id))
 
 
 @functools.lru_cache(maxsize=1)
@@ -58,13 +61,8 @@ def _speaker_quote_select() -> Select:
     """:func:`quote_select` driven by the attributions' speaker index (see :func:`speaker_quotes`)."""
     return (
         select(*quote_select().selected_columns)
-        .select_from(
-            _a.join(_q, _q.c.id == _a.c.quote_id)
-            .join(_d, _d.c.id == _q.c.document_id)
-            .outerjoin(_s, _s.c.id == _a.c.speaker_id)
-            .outerjoin(_m, _m.c.id == _a.c.mention_id)
-            .outerjoin(_o, _o.c.id == _a.c.outlet_id)
-        )
+        .select_from(_attribution_parts(
+            _a.join(_q, _q.c.id == _a.c.quote_id).join(_d, _d.c.id == _q.c.document_id)))
         .order_by(_q.c.id)
     )
 
