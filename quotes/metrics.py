@@ -152,7 +152,16 @@ def parse_brat(path: Path) -> tuple[dict[str, tuple[str, list[tuple[int, int]], 
     return spans, events
 
 
-def brat_gold(text: str, ann: Path) -> tuple[list[GoldUnit], list[tuple[int, int]]]:
+def _wholly_quoted(frag: str) -> bool:
+    return frag[:1] in "\"“" and frag.rstrip()[-1:] in "\"”" and len(frag) > 2
+
+
+def brat_gold(text: str, ann: Path) -> tuple[list[GoldUnit], list[tuple[int, int]], list[GoldUnit]]:
+    """Quote units (direct and partial), every content fragment, and the indirect units.
+
+    An attribution none of whose content fragments is wholly in quote marks is one
+    ``indirect`` unit spanning its first to its last content fragment.
+    """
     spans, events = parse_brat(ann)
 
     def source(roles: dict[str, list[str]]) -> tuple[list[tuple[int, int]], str]:
@@ -162,6 +171,7 @@ def brat_gold(text: str, ann: Path) -> tuple[list[GoldUnit], list[tuple[int, int
     named = sorted((src[0][0], st) for src, st in map(source, events)
                    if src and st and _fold(st).strip() not in _PRONOUNS)
     units: list[GoldUnit] = []
+    indirect: list[GoldUnit] = []
     contents: list[tuple[int, int]] = []
     for roles in events:
         frags = [f for t in roles.get("Content", []) if t in spans for f in spans[t][1]]
@@ -171,14 +181,17 @@ def brat_gold(text: str, ann: Path) -> tuple[list[GoldUnit], list[tuple[int, int
         if src and _fold(src_text).strip() in _PRONOUNS:
             earlier = [n for o, n in named if o < src[0][0]]
             resolved = earlier[-1] if earlier else src_text
+        if frags and not any(_wholly_quoted(text[s:e]) for s, e in frags):
+            indirect.append(GoldUnit((min(s for s, _ in frags), max(e for _, e in frags)), "indirect",
+                                     src, src_text, resolved))
         for s, e in frags:
             frag = text[s:e]
-            if frag[:1] in "\"“" and frag.rstrip()[-1:] in "\"”" and len(frag) > 2:
+            if _wholly_quoted(frag):
                 units.append(GoldUnit((s, e), "direct", src, src_text, resolved))
             else:
                 for m in re.finditer(r"[\"“][^\"“”]{2,}[\"”]", frag):
                     units.append(GoldUnit((s + m.start(), s + m.end()), "partial", src, src_text, resolved))
-    return units, contents
+    return units, contents, indirect
 
 
 @dataclass
@@ -195,8 +208,9 @@ def score_brat(data: Path, split: str, preds: dict[str, list[Prediction]]) -> di
     c: Counter = Counter()
     for art, anns in sorted(by_article.items()):
         text = (root / "text" / f"{art}.txt").open(encoding="utf-8", newline="").read()
-        units, contents = brat_gold(text, sorted(anns)[0])
-        ps = preds.get(f"{art}.txt", []) + preds.get(art, [])
+        units, contents, indirect = brat_gold(text, sorted(anns)[0])
+        every = preds.get(f"{art}.txt", []) + preds.get(art, [])
+        ps = [p for p in every if p.kind != "indirect"]
         spans = [(p.start, p.end) for p in ps]
         gold = [u.span for u in units]
         for u in units:
@@ -208,12 +222,7 @@ def score_brat(data: Path, split: str, preds: dict[str, list[Prediction]]) -> di
             if gi not in m80:
                 continue
             c["found_" + u.kind] += 1
-            p = ps[m80[gi][0]]
-            mention = bool(p.speaker_span) and any(_overlap(p.speaker_span, s) > 0 for s in u.src)  # type: ignore[arg-type]
-            entity = mention or names_match(p.speaker, [u.resolved, u.src_text]) \
-                or names_match(p.speaker_text, [u.resolved, u.src_text])
-            if not u.src:
-                entity = mention = p.speaker is None
+            mention, entity = _speaker_right(ps[m80[gi][0]], u)
             c["mention_ok_" + u.kind] += mention
             c["speaker_ok_" + u.kind] += entity
         matched = {pi for pi, _ in m80.values()}
@@ -223,7 +232,33 @@ def score_brat(data: Path, split: str, preds: dict[str, list[Prediction]]) -> di
                 continue
             inner = trim(text, p.start, p.end)
             c["pred_neutral" if any(_overlap(inner, cs) > 0 for cs in contents) else "pred_fp"] += 1
+        ips = [p for p in every if p.kind == "indirect"]
+        c["gold_indirect"] += len(indirect)
+        m50 = match([u.span for u in indirect], [(p.start, p.end) for p in ips], text, 0.5)
+        for gi, u in enumerate(indirect):
+            if gi in m50:
+                c["found_indirect"] += 1
+                mention, entity = _speaker_right(ips[m50[gi][0]], u)
+                c["mention_ok_indirect"] += mention
+                c["speaker_ok_indirect"] += entity
+        hit = {pi for pi, _ in m50.values()}
+        for pi, p in enumerate(ips):
+            c["pred_indirect"] += 1
+            if pi not in hit:
+                inner = trim(text, p.start, p.end)
+                outside = not any(_overlap(inner, cs) > 0 for cs in contents)
+                c["pred_indirect_fp" if outside else "pred_indirect_neutral"] += 1
     return _polnear_result(c, split, len(by_article))
+
+
+def _speaker_right(p: Prediction, u: GoldUnit) -> tuple[bool, bool]:
+    """(the predicted mention overlaps the gold source, the speaker is right by mention or by name)."""
+    mention = bool(p.speaker_span) and any(_overlap(p.speaker_span, s) > 0 for s in u.src)  # type: ignore[arg-type]
+    entity = mention or names_match(p.speaker, [u.resolved, u.src_text]) \
+        or names_match(p.speaker_text, [u.resolved, u.src_text])
+    if not u.src:
+        entity = mention = p.speaker is None
+    return mention, entity
 
 
 def _ratio(a: int, b: int) -> float | None:
@@ -245,6 +280,17 @@ def _polnear_result(c: Counter, split: str, articles: int) -> dict[str, Any]:
     p = res["precision@0.8"] or 0.0
     res["direct_f1"] = round(2 * p * r / (p + r), 4) if p + r else 0.0
     res["direct_end_to_end_recall"] = _ratio(c["speaker_ok_direct"], g)
+    gi, fi, npred = c["gold_indirect"], c["found_indirect"], c["pred_indirect"]
+    precision = fi / npred if npred else 0.0
+    recall = fi / gi if gi else 0.0
+    outside = fi + c["pred_indirect_fp"]
+    res["indirect"] = {
+        "gold": gi, "pred": npred, "found": fi,
+        "recall@0.5": round(recall, 4), "precision@0.5": round(precision, 4),
+        "precision_outside_content": round(fi / outside, 4) if outside else 0.0,
+        "f1@0.5": round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
+        "speaker_acc": _ratio(c["speaker_ok_indirect"], fi),
+        "end_to_end_recall": _ratio(c["speaker_ok_indirect"], gi)}
     return res
 
 
@@ -286,11 +332,14 @@ def score_json_gold(gold_paths: list[Path], preds: dict[str, list[Prediction]]) 
                     ook = names_match(p.outlet, q["outlet"])
                     total["outlet_ok"] += ook
                     row.update(outlet=p.outlet, outlet_ok=ook)
+                elif p.outlet:  # an outlet where the text names none for this quote
+                    total["outlet_extra"] += 1
+                    row.update(outlet=p.outlet, outlet_extra=True)
             rows.append(row)
         matched = {pi for pi, _ in m.values()}
         total["false_positives"] += sum(1 for pi in range(len(ps)) if pi not in matched)
         total["optional_found"] += sum(1 for i in m if units[i].get("optional"))
-    res = {k: total[k] for k in ("required", "found", "speaker_ok", "outlet_ok", "outlet_needed",
+    res = {k: total[k] for k in ("required", "found", "speaker_ok", "outlet_ok", "outlet_needed", "outlet_extra",
                                  "false_positives", "optional_found")}
     res["documents"] = len(gold_paths)
     res["rows"] = rows

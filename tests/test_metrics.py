@@ -1,6 +1,8 @@
 """The scorer behind `quotes eval`: matching, name comparison, brat and JSON gold."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from quotes import metrics
@@ -90,3 +92,34 @@ def test_pronoun_source_reads_as_the_nearest_earlier_name(tmp_path):
     ])
     # the gold source of the first quote is "he": read as Smith, the nearest earlier named source
     assert metrics.score_brat(tmp_path, "dev", preds)["direct"]["speaker_acc"] == 1.0
+
+
+def test_indirect_block(tmp_path):
+    # E2's content "it was “a lie”" and E3's empty one hold no fragment wholly in quote marks
+    _brat(tmp_path, TEXT, ANN)
+    rec = {"document": {"path": "a.txt"}, "kind": "indirect"}
+    preds = metrics.predictions_by_document([
+        {**rec, "start": 43, "end": 57, "speaker": {"name": "Jones", "start": 32, "end": 37, "text": "Jones"}},
+        {**rec, "start": 13, "end": 22, "speaker": None},   # inside annotated content: neutral
+        {**rec, "start": 0, "end": 11, "speaker": None},    # outside any content: a false positive
+    ])
+    r = metrics.score_brat(tmp_path, "dev", preds)
+    assert r["indirect"] == {"gold": 2, "pred": 3, "found": 1, "recall@0.5": 0.5,
+                             "precision@0.5": round(1 / 3, 4), "precision_outside_content": 0.5,
+                             "f1@0.5": 0.4, "speaker_acc": 1.0, "end_to_end_recall": 0.5}
+    # indirect predictions never count for or against direct and partial quotes
+    assert (r["pred"], r["direct"]["found"], r["partial"]["found"]) == (0, 0, 0)
+
+
+def test_outlet_extra_counts_outlets_the_gold_does_not_name(tmp_path):
+    text = "“We win,” Ana Ruiz said. “We lose,” Bo Li told Reuters."
+    gold = {"document": "a.txt", "chars": len(text), "quotes": [
+        {"start": 0, "end": 9, "text": text[0:9], "speaker": ["Ana Ruiz"], "outlet": None},
+        {"start": 25, "end": 35, "text": text[25:35], "speaker": ["Bo Li"], "outlet": ["Reuters"]}]}
+    (tmp_path / "a.gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    rec = {"document": {"path": "a.txt"}, "kind": "direct", "outlet": {"name": "Reuters"}}
+    preds = metrics.predictions_by_document([
+        {**rec, "start": 0, "end": 9, "speaker": {"name": "Ana Ruiz"}},
+        {**rec, "start": 25, "end": 35, "speaker": {"name": "Bo Li"}}])
+    r = metrics.score_json_gold([tmp_path / "a.gold.json"], preds)
+    assert (r["outlet_ok"], r["outlet_needed"], r["outlet_extra"]) == (1, 1, 1)
