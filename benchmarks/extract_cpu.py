@@ -19,7 +19,7 @@ import pstats
 import time
 from pathlib import Path
 
-from quotes.pipeline import Extractor
+from quotes.extract.pipeline import Extractor
 from quotes.types import Document
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from quotes.pipeline import Extractor
+from quotes.extract.pipeline import Extractor
 from quotes.types import Document
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

@@ -148,7 +148,7 @@ def child_tokenize(corpus: str) -> int:
         nlp = stanza.Pipeline(lang="en", processors="tokenize", dir=str(MODELS), download_method=None,
                               logging_level="ERROR", use_gpu=False)
     except Exception:  # a model directory whose resources need the explicit tokenizer path
-        from quotes.stanza_engine import load_pipeline
+        from quotes.extract.stanza_engine import load_pipeline
 
         nlp = load_pipeline(MODELS)
     n = 0
@@ -308,7 +308,7 @@ def bench_store(tmp: Path, nquotes: int, rng: random.Random, batch_docs: int = 1
         res["verify"] = "missing"
     else:
         try:
-            from quotes.verify import verify
+            from quotes.factcheck.verify import verify
         except ImportError:
             verify = None
         vlat = []
@@ -361,7 +361,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         runs = res["runs"]
         say(f"corpus: {name}: {docs} articles, {nbytes / 1e6:.2f} MB")
         # compile the package's bytecode once, as installing it does, before anything is timed
-        subprocess.run([PY, "-c", "import quotes.cli, quotes.parallel, quotes.snapshot, benchmarks.naive"],
+        subprocess.run([PY, "-c", "import quotes.cli, quotes.scale.parallel, quotes.store.snapshot, benchmarks.naive"],
                        env=CHILD_ENV, cwd=ROOT, check=True)
         res["machine"]["bytecode"] = "compiled before the runs, as an installed package is"
 

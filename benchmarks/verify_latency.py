@@ -30,9 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from quotes.search import words
+from quotes.store.search import words
 from quotes.store import Store
-from quotes.verify import verify
+from quotes.factcheck.verify import verify
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
 PER_DOC = 20

@@ -27,7 +27,7 @@ ones); the share whose best verdict is ``altered`` (or ``misattributed`` with
 an altered match) should be near 0. ``--random 0`` skips it.
 
 ``--sweep 0.05,0.2,1`` reruns the altered pass and the random claims with each
-value of ``quotes.verify.MAX_CHANCE_ONE_WORD`` (how much chance a two-word
+value of ``quotes.factcheck.verify.MAX_CHANCE_ONE_WORD`` (how much chance a two-word
 claim sharing one word with a two-word quote may leave): what finding more
 altered short quotes costs in random claims called altered.
 
@@ -45,11 +45,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from quotes.pipeline import Extractor
-from quotes.reader import read_sources
-from quotes.search import word_keys, words
+from quotes.extract.pipeline import Extractor
+from quotes.sources.reader import read_sources
+from quotes.store.search import word_keys, words
 from quotes.store import Store
-from quotes.verify import TIED, verify
+from quotes.factcheck.verify import TIED, verify
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "polnear"
 REPLACEMENTS = ("banana", "volcano", "umbrella", "saxophone", "glacier", "lantern", "pyramid",
@@ -158,7 +158,7 @@ def named_in_tie(got: list, source: str, old: str, new: str) -> bool:
 def sweep(store: Store, direct: list[dict], seed: int, bars: list[float], per_mode: int) -> list[dict]:
     """What the bar for two-word claims sharing one word (``MAX_CHANCE_ONE_WORD``) trades:
     altered quotes found against random claims called altered."""
-    verify_module = importlib.import_module("quotes.verify")  # (quotes.verify is also a function)
+    verify_module = importlib.import_module("quotes.factcheck.verify")
 
     kept = verify_module.MAX_CHANCE_ONE_WORD
     n = sum(1 for q in direct if words(q["text"]))

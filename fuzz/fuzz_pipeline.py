@@ -4,7 +4,7 @@ Run (about five minutes; needs ``pip install atheris`` into .venv):
 
     .venv/bin/python fuzz/fuzz_pipeline.py -max_total_time=300 -rss_limit_mb=4096 fuzz/corpus
 
-Each input is raw bytes, decoded as a file would be (``quotes.reader.decode``) or, when
+Each input is raw bytes, decoded as a file would be (``quotes.sources.reader.decode``) or, when
 it starts with ``{``, as one JSONL record; the text goes through the rules extractor and
 into an in-memory store. A ReadError is a fine outcome; any other exception, a span that
 does not slice the text, or a stored quote that reads back differently is a crash, and
@@ -21,8 +21,8 @@ import atheris
 
 with atheris.instrument_imports():
     from quotes.errors import ReadError
-    from quotes.pipeline import Extractor
-    from quotes.reader import decode, read_sources
+    from quotes.extract.pipeline import Extractor
+    from quotes.sources.reader import decode, read_sources
     from quotes.store import Store
     from quotes.types import Document
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from quotes.schema import metadata
+from quotes.store.schema import metadata
 
 config = context.config
 

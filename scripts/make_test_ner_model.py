@@ -2,7 +2,7 @@
 """Train a tiny stanza NER model on synthetic sentences and write a stanza model directory.
 
 Stanford's model hub cannot be reached offline and no NER data ships with the
-project, so the tests of :mod:`quotes.ner` run stanza's real NER code on a
+project, so the tests of :mod:`quotes.extract.ner` run stanza's real NER code on a
 model made here, in seconds, with stanza's own trainer
 (``stanza.models.ner_tagger``):
 

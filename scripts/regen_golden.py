@@ -29,7 +29,7 @@ DEFECTS = SAMPLES / "known_defects.json"
 
 sys.path.insert(0, str(ROOT))
 
-from quotes.pipeline import Extractor  # noqa: E402
+from quotes.extract.pipeline import Extractor  # noqa: E402
 from quotes.types import Document  # noqa: E402
 
 

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from quotes import snapshot
+from quotes.store import snapshot
 from quotes.store import Store
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from quotes import reader
+from quotes.sources import reader
 from quotes.errors import ReadError
-from quotes.reader import read_sources
+from quotes.sources.reader import read_sources
 
 CLI = [sys.executable, "-c", "from quotes.cli import main; main()"]
 GOOD = "Mayor Jane Smith spoke on Monday.\n\n\u201cWe will not raise taxes,\u201d Smith told reporters.\n"
@@ -163,7 +163,7 @@ def test_a_100_mb_article_is_read_whole(tmp_path):
 
 PATHOLOGICAL = textwrap.dedent("""
     import sys
-    from quotes.pipeline import Extractor
+    from quotes.extract.pipeline import Extractor
     ex = Extractor(engine="rules")
     cases = {
         "50,000 capitalised words": " ".join(["Word"] * 50_000),

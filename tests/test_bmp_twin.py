@@ -1,4 +1,4 @@
-"""The ``re`` twins of the rules engine's ``regex`` patterns (:func:`quotes.segment.bmp_twin`)
+"""The ``re`` twins of the rules engine's ``regex`` patterns (:func:`quotes.extract.segment.bmp_twin`)
 read every text within the Basic Multilingual Plane exactly as the patterns themselves do:
 their classes, character by character, and their matches, splits and searches on random text,
 from any start to any end."""
@@ -9,8 +9,8 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quotes import classify, mentions, resolve, segment
-from quotes.segment import _listed, bmp_twin, in_bmp
+from quotes.extract import classify, mentions, resolve, segment
+from quotes.extract.segment import _listed, bmp_twin, in_bmp
 
 TWINNED = {
     "tokens": mentions._TOKEN_SPLIT,

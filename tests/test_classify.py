@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from quotes.pipeline import Extractor
+from quotes.extract.pipeline import Extractor
 
 EX = Extractor(engine="rules")
 

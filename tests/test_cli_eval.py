@@ -44,7 +44,7 @@ def test_eval_missing_document(run, tmp_path):
 @pytest.mark.parametrize("split", ["dev"])
 def test_eval_agrees_with_the_shared_scorer_on_polnear(run, tmp_path, split):
     pred = tmp_path / "pred.jsonl"
-    from quotes.pipeline import Extractor
+    from quotes.extract.pipeline import Extractor
     from quotes.types import Document
     ex = Extractor(engine="rules")
     with pred.open("w", encoding="utf-8") as fh:

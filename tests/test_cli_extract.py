@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ARTICLE_A, ARTICLE_B, jsonl
-from quotes.pipeline import Extractor
+from quotes.extract.pipeline import Extractor
 from quotes.types import Document
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_133ad203e76a5764.txt"

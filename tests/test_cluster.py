@@ -23,7 +23,7 @@ pytest.importorskip("distributed", reason="dask[distributed] is not installed")
 import cloudpickle  # noqa: E402  (a dependency of distributed)
 from sqlalchemy import text  # noqa: E402
 
-from quotes.distributed import run_corpus  # noqa: E402
+from quotes.scale.distributed import run_corpus  # noqa: E402
 from quotes.store import Store  # noqa: E402
 
 pytestmark = pytest.mark.slow

@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from conftest import expected_objects
-from quotes.output import QUOTE_COLUMNS, flatten
+from quotes.cli.output import QUOTE_COLUMNS, flatten
 
 pa = pytest.importorskip("pyarrow", reason="--format parquet needs pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")

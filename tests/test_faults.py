@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from quotes.pipeline import Extractor
-from quotes.reader import read_sources
+from quotes.extract.pipeline import Extractor
+from quotes.sources.reader import read_sources
 
 CLI = [sys.executable, "-c", "from quotes.cli import main; main()"]
 NAMES = ["Jane Smith", "Bob Jones", "Ana Pérez", "Li Wei", "Omar Haddad", "Sarah O’Neil"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from quotes.finder import find_quotes
+from quotes.extract.finder import find_quotes
 
 
 def spans(text: str) -> list[str]:

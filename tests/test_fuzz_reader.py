@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quotes.errors import ReadError
-from quotes.reader import decode, read_sources
+from quotes.sources.reader import decode, read_sources
 from quotes.types import Document
 
 PREFIXES = st.sampled_from([b"", codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE,

@@ -13,9 +13,9 @@ import pytest
 pytest.importorskip("trafilatura", reason="HTML input needs trafilatura (pip install trafilatura)")
 
 from quotes.errors import ReadError  # noqa: E402
-from quotes.html import decode_html, read_page  # noqa: E402
-from quotes.pipeline import Extractor  # noqa: E402
-from quotes.reader import read_sources  # noqa: E402
+from quotes.sources.html import decode_html, read_page  # noqa: E402
+from quotes.extract.pipeline import Extractor  # noqa: E402
+from quotes.sources.reader import read_sources  # noqa: E402
 from quotes.store import Store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from quotes.mentions import clean_name, split_role
+from quotes.extract.mentions import clean_name, split_role
 
 
 @pytest.mark.parametrize("mention,expected", [

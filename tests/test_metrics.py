@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from quotes import metrics
+from quotes.evaluation import metrics
 
 
 @pytest.mark.parametrize("text, span, expected", [

@@ -9,13 +9,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from conftest import corpus, expected_objects
-from quotes.schema import metadata
+from quotes.store.schema import metadata
 from quotes.store import Store, migrations_dir
 
 TABLES = {"documents", "speakers", "speaker_aliases", "outlets", "quotes", "speaker_mentions",
           "attributions", "speaker_names", "quote_names", "speaker_tokens", "speaker_mention_keys", "speaker_pins"}
 EVIDENCE = {"speaker_names", "quote_names", "speaker_tokens", "speaker_mention_keys", "speaker_pins"}  # 0005
-SEARCH = "quote_search"  # revision 0002: FTS5 index (and its shadow tables), not in quotes.schema
+SEARCH = "quote_search"  # revision 0002: FTS5 index (and its shadow tables), not in quotes.store.schema
 
 
 def tables(path: str) -> set[str]:

@@ -7,8 +7,8 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quotes.resolve import _NAME_RUN, _NAME_RUN_SPLIT
-from quotes.segment import bmp_twin, in_bmp
+from quotes.extract.resolve import _NAME_RUN, _NAME_RUN_SPLIT
+from quotes.extract.segment import bmp_twin, in_bmp
 
 # The name run as first written: a look-behind tried at every offset, then a name word.
 _WORD = r"(?:(?:\p{Lu}\.){2,}|\p{Lu}(?:[\p{L}\p{M}\-’']*\p{L}|\.|[\p{L}\p{M}]*))"

@@ -20,11 +20,11 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import span
 from quotes.errors import ModelError
-from quotes.mentions import entity_type
-from quotes.ner import (NerTagger, _entities, entity_types, find_ner, ner_available, sentence_window,
+from quotes.extract.mentions import entity_type
+from quotes.extract.ner import (NerTagger, _entities, entity_types, find_ner, ner_available, sentence_window,
                         tagger_for, tokenize)
-from quotes.pipeline import Extractor
-from quotes.stanza_engine import SHIPPED_MODELS
+from quotes.extract.pipeline import Extractor
+from quotes.extract.stanza_engine import SHIPPED_MODELS
 from quotes.types import Document, Quote, Span, Speaker
 
 REPO = Path(__file__).resolve().parents[1]

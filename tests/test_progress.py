@@ -6,7 +6,7 @@ import io
 from click.testing import CliRunner
 
 from quotes.cli import cli
-from quotes.progress import Progress, render
+from quotes.cli.progress import Progress, render
 
 
 class _Tty(io.StringIO):

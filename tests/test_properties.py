@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quotes.finder import find_quotes
-from quotes.pipeline import Extractor
+from quotes.extract.finder import find_quotes
+from quotes.extract.pipeline import Extractor
 from quotes.types import Document
 
 MARKS = "“”‘’\"'«»„‚‹›「」"

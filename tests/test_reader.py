@@ -1,4 +1,4 @@
-"""quotes.reader: sources in, Documents (or one-line ReadErrors) out."""
+"""quotes.sources.reader: sources in, Documents (or one-line ReadErrors) out."""
 from __future__ import annotations
 
 import codecs
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quotes.errors import ReadError
-from quotes.reader import read_sources
+from quotes.sources.reader import read_sources
 from quotes.types import Document
 
 

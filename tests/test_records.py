@@ -1,4 +1,4 @@
-"""quotes.records: one article in, plain rows out; rows written idempotently."""
+"""quotes.scale.records: one article in, plain rows out; rows written idempotently."""
 from __future__ import annotations
 
 import json
@@ -8,9 +8,9 @@ import pytest
 
 from conftest import corpus, expected_objects
 from quotes.errors import ReadError, StoreError
-from quotes.pipeline import Extractor
-from quotes.reader import read_sources
-from quotes.records import (article_document, article_records, document_records, records_quotes,
+from quotes.extract.pipeline import Extractor
+from quotes.sources.reader import read_sources
+from quotes.scale.records import (article_document, article_records, document_records, records_quotes,
                             write_records)
 from quotes.store import Store
 from quotes.types import Span

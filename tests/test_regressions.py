@@ -13,8 +13,8 @@ import threading
 import pytest
 
 from quotes.errors import ReadError
-from quotes.pipeline import Extractor
-from quotes.reader import decode, read_sources
+from quotes.extract.pipeline import Extractor
+from quotes.sources.reader import decode, read_sources
 from quotes.types import Document
 
 CRASHES: list[bytes] = [  # raw fuzz inputs (fuzz/fuzz_pipeline.py crash-* files)

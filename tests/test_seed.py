@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quotes.pipeline import Extractor
+from quotes.extract.pipeline import Extractor
 from quotes.types import Document
 
 ROOT = Path(__file__).resolve().parent.parent

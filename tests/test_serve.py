@@ -14,9 +14,9 @@ pytest.importorskip("datasette", reason="quotes serve needs datasette (pip insta
 lxml_html = pytest.importorskip("lxml.html", reason="these tests read the pages with lxml")
 
 from conftest import ARTICLE_A, ARTICLE_B, quote  # noqa: E402
-from quotes.cli_serve import ServeError, build  # noqa: E402
-from quotes.datasette_plugin.marks import Mark, mark_up  # noqa: E402
-from quotes.datasette_plugin.views import verify_module  # noqa: E402
+from quotes.cli.serve import ServeError, build  # noqa: E402
+from quotes.web.datasette_plugin.marks import Mark, mark_up  # noqa: E402
+from quotes.web.datasette_plugin.views import verify_module  # noqa: E402
 from quotes.store import Store  # noqa: E402
 from quotes.types import Document  # noqa: E402
 
@@ -143,7 +143,7 @@ def test_marks_nest_and_cross_without_changing_the_text():
 
 def test_verify_form_shows_the_verdicts(ds):
     if verify_module() is None:
-        pytest.skip("quotes.verify (verify(store, claim, speaker=None)) is not in this checkout")
+        pytest.skip("quotes.factcheck.verify (verify(store, claim, speaker=None)) is not in this checkout")
     tree = page(get(ds, "/-/quotes/verify?claim=we+will+not+raise+taxes+this+year"))
     first = tree.xpath('//*[@id="verdicts"]//article')[0]
     assert first.xpath('.//*[@class="verdict-word"]')[0].text_content() == "exact"

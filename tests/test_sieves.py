@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from quotes.pipeline import Extractor
+from quotes.extract.pipeline import Extractor
 
 EX = Extractor(engine="rules")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from quotes import snapshot
+from quotes.store import snapshot
 from quotes.store import Store, migrations_dir, script_head
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quotes.errors import ModelError
-from quotes.segment import RuleSegmenter
-from quotes.segment import paragraphs as rule_paragraphs
-from quotes.stanza_engine import (_END_RUN, _LINE_BREAK, SHIPPED_MODELS, StanzaSegmenter, _doubt,
+from quotes.extract.segment import RuleSegmenter
+from quotes.extract.segment import paragraphs as rule_paragraphs
+from quotes.extract.stanza_engine import (_END_RUN, _LINE_BREAK, SHIPPED_MODELS, StanzaSegmenter, _doubt,
                                   download_models, load_pipeline)
 
 SHIPPED_PT = SHIPPED_MODELS / "en" / "tokenize" / "ewt.pt"

@@ -359,7 +359,7 @@ def test_full_text_index_matches_the_quotes_after_bulk_and_other_writers(db_path
 def test_store_speaker_lookup_agrees_with_the_one_statement_form(filled_db, query):
     """``list --speaker`` looks speakers up in two steps (indexes, then a scan only if they
     found none); ``queries.speaker_ids_matching`` (used by verify) is the same as one statement."""
-    from quotes import queries
+    from quotes.store import queries
 
     store = Store(filled_db)
     store.add(*said(1, "Maduro", "President Maduro"), "rules")

@@ -14,8 +14,8 @@ from sqlalchemy import inspect, text
 
 from conftest import corpus, expected_objects
 from quotes.errors import StoreError
-from quotes.records import document_records, write_records
-from quotes.schema import metadata
+from quotes.scale.records import document_records, write_records
+from quotes.store.schema import metadata
 from quotes.store import Store
 
 TABLES = {"documents", "speakers", "speaker_aliases", "outlets", "quotes", "speaker_mentions",
@@ -39,7 +39,7 @@ def filled(url: str) -> str:
 
 
 def not_search_index(obj, name, type_, reflected, compare_to) -> bool:
-    """Revisions 0002 (SQLite FTS5 tables) and 0003 (PostgreSQL trigram index) are not in quotes.schema."""
+    """Revisions 0002 (SQLite FTS5 tables) and 0003 (PostgreSQL trigram index) are not in quotes.store.schema."""
     return not (name or "").startswith(("quote_search", "ix_quotes_text_trgm"))
 
 
@@ -135,7 +135,7 @@ def test_postgresql_quote_search_uses_the_trigram_index(pg_url):
         plan = "\n".join(r[0] for r in conn.execute(
             text("EXPLAIN SELECT id FROM quotes WHERE lower(text) LIKE '%budget%'")))
     assert "ix_quotes_text_trgm" in plan
-    from quotes.search import like_ids
+    from quotes.store.search import like_ids
 
     assert like_ids(store, ["fantasy"]) == [3]
     store.downgrade("0002")

@@ -14,7 +14,7 @@ import sqlite3
 import pytest
 
 from conftest import corpus
-from quotes import queries
+from quotes.store import queries
 from quotes import store as store_module
 from quotes.store import Store
 from test_store import DOCS, resolved, said

@@ -8,9 +8,9 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quotes.finder import find_quotes
-from quotes.mentions import _TOKEN, tokenise, tokens
-from quotes.segment import RuleSegmenter, _is_abbreviation, _trim, paragraphs
+from quotes.extract.finder import find_quotes
+from quotes.extract.mentions import _TOKEN, tokenise, tokens
+from quotes.extract.segment import RuleSegmenter, _is_abbreviation, _trim, paragraphs
 from quotes.types import Span
 
 PIECES = list("abcXYZ éÉßİΣσЖ日1²Ⅻ ") + list("“”‘’\"'«».,;:!?—-()…_") + [

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from quotes.pipeline import Extractor
+from quotes.extract.pipeline import Extractor
 from quotes.store import Store
 from quotes.types import Document
 

@@ -1,4 +1,4 @@
-"""quotes.verify: each verdict on real quotes of the seed article (rules engine)."""
+"""quotes.factcheck.verify: each verdict on real quotes of the seed article (rules engine)."""
 from __future__ import annotations
 
 import sqlite3
@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 
 from conftest import quote
 from conftest import span as span_of
-from quotes import search
-from quotes.pipeline import Extractor
-from quotes.reader import read_sources
-from quotes.search import normalize, words
+from quotes.store import search
+from quotes.extract.pipeline import Extractor
+from quotes.sources.reader import read_sources
+from quotes.store.search import normalize, words
 from quotes.store import Store
 from quotes.types import Document, Speaker
-from quotes.verify import ClaimError, context_around, trace, verify
+from quotes.factcheck.verify import ClaimError, context_around, trace, verify
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_133ad203e76a5764.txt"
 LATEST = "The latest coup d\u2019\u00e9tat attempt is an extremely dangerous act of violence"
@@ -320,8 +320,8 @@ def test_chance_counts_the_claim_words_not_shared():
     """The E-value of one shared word in place grows with how common the claim's
     other word is, and equals the old estimate (shared words only, times the
     ways to place them) when every claim word is as common."""
-    from quotes.search import Lengths, TermStats
-    from quotes.verify import _align, chance
+    from quotes.store.search import Lengths, TermStats
+    from quotes.factcheck.verify import _align, chance
 
     stats = TermStats(1000, {"big": 2, "time": 2, "the": 600, "walrus": 0})
     lengths = Lengths(10.0, {2: 99}, 999)  # a tenth of the quotes are two words long

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from quotes.cli import cli
-from quotes.parallel import IDLE, ParallelExtractor, _start_method
-from quotes.pipeline import Extractor
-from quotes.reader import read_sources
+from quotes.scale.parallel import IDLE, ParallelExtractor, _start_method
+from quotes.extract.pipeline import Extractor
+from quotes.sources.reader import read_sources
 from quotes.store import Store
 from quotes.types import Document
 

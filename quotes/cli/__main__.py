@@ -1,0 +1,4 @@
+"""``python -m quotes.cli``: the ``quotes`` command."""
+from . import main
+
+main()

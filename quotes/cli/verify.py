@@ -1,0 +1,146 @@
+"""``quotes verify``, ``quotes trace`` and ``quotes check``: the fact-checker's commands.
+
+Thin click wrappers over :mod:`quotes.factcheck.verify`; ``register(cli)`` adds them.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Any, Iterator
+
+import click
+
+from .output import emit, output_options
+from ..factcheck.verify import Appearance, Hit, Verdict, check, trace, verify
+
+
+def _db_option(fn: Any) -> Any:
+    return click.option(
+        "--db", envvar="QUOTES_DB", default="quotes.db", show_default=True,
+        help="Database path or SQLAlchemy URL (env QUOTES_DB).",
+    )(fn)
+
+
+def _store(db: str) -> Any:
+    from ..store import Store
+
+    return Store(db)
+
+
+def _span(s: Any) -> str:
+    return f'"{s.text}" at {s.start}-{s.end}' if s is not None else ""
+
+
+def hit_lines(hit: Hit, indent: str = "   ") -> Iterator[str]:
+    """The fields of one matched stored quote, for the terminal."""
+    doc = hit.document
+    speaker = "-"
+    if hit.speaker is not None:
+        speaker = f"{hit.speaker} ({hit.speaker_type}) {_span(hit.speaker_mention)}".rstrip()
+    outlet = f"{hit.outlet} {_span(hit.outlet_mention)}".rstrip() if hit.outlet else "-"
+    fields = [
+        ("quote", f"{hit.quote_id} ({hit.kind}) at {hit.span.start}-{hit.span.end}"),
+        ("speaker", speaker),
+        ("cue", _span(hit.cue) or "-"),
+        ("outlet", outlet),
+        ("document", doc.path),
+        ("title", doc.title),
+        ("url", doc.url),
+        ("publisher", doc.publisher),
+        ("date", doc.date),
+        ("sha256", doc.sha256),
+        ("context", hit.context.marked.replace("\n", " ")),
+    ]
+    for name, value in fields:
+        yield f"{indent}{name + ':':<10} {value if value is not None else '-'}"
+
+
+def verdict_lines(number: int, v: Verdict) -> Iterator[str]:
+    head = f"{number}. {v.verdict}"
+    if v.verdict != "not found":
+        head += f" (similarity {v.similarity:.3f})"
+    if v.match and v.match != v.verdict:
+        head += f": the words are {v.match}"
+    yield head
+    if v.note:
+        yield f"   {'note:':<10} {v.note}"
+    if v.hit is not None:
+        yield from hit_lines(v.hit)
+    if v.diff:
+        yield f"   {'diff:':<10} {v.wdiff()}"
+        for c in v.diff:
+            if c.op == "changed":
+                yield f"   {'':<10} changed \"{c.stored}\" -> \"{c.claimed}\""
+            elif c.op == "added":
+                yield f"   {'':<10} added \"{c.claimed}\""
+            else:
+                yield f"   {'':<10} dropped \"{c.stored}\""
+    for k, part in enumerate(v.parts, start=1):
+        yield f"   part {k}: \"{part.claimed}\""
+        yield from hit_lines(part.hit, indent="      ")
+
+
+@click.command("verify")
+@click.argument("claim")
+@click.option("--speaker", default=None, help="Who the claim says said it.")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True,
+              help="At most this many matches.")
+@_db_option
+@output_options
+def verify_command(claim: str, speaker: str | None, limit: int, db: str, fmt: str) -> None:
+    """Was CLAIM said, in these words, by whom, where? (exit 0 even when not found)"""
+    verdicts = verify(_store(db), claim, speaker=speaker, limit=limit)
+    if fmt != "table":
+        emit((v.to_dict() for v in verdicts), fmt)
+        return
+    click.echo(f"claim:     \"{claim}\"")
+    if speaker:
+        click.echo(f"speaker:   {speaker}")
+    for k, v in enumerate(verdicts, start=1):
+        click.echo("")
+        for line in verdict_lines(k, v):
+            click.echo(line)
+
+
+TRACE_TABLE = ("date", "outlet", "speaker", "match", "similarity", "quote.id", "quote.document.path",
+               "quote.document.title")
+
+
+@click.command("trace")
+@click.argument("text")
+@_db_option
+@output_options
+def trace_command(text: str, db: str, fmt: str) -> None:
+    """Every stored document carrying TEXT, oldest first, with the outlet each credits."""
+    found: list[Appearance] = trace(_store(db), text)
+    if fmt == "table" and not found:
+        click.echo("not found")
+        return
+    emit((a.to_dict() for a in found), fmt, table_columns=TRACE_TABLE)
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1)
+@_db_option
+@output_options
+def check_command(paths: tuple[str, ...], db: str, fmt: str) -> None:
+    """Re-read stored documents' sources and confirm every stored span (exit 1 on drift)."""
+    results = check(_store(db), list(paths) if paths else None)
+    drifted = [r for r in results if r.drifted]
+    if fmt == "table":
+        for r in results:
+            click.echo(f"{r.status:<10} {r.path}")
+            for problem in r.problems:
+                click.echo(f"           {problem}")
+        no_source = sum(r.status == "no source" for r in results)
+        click.echo(f"{len(results)} document{'' if len(results) == 1 else 's'} checked: "
+                   f"{len(drifted)} drifted, {no_source} without a source file to re-read")
+    else:
+        emit((r.to_dict() for r in results), fmt)
+    if drifted:
+        sys.exit(1)
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(verify_command)
+    cli.add_command(trace_command)
+    cli.add_command(check_command)

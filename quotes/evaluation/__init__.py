@@ -1,0 +1,1 @@
+"""Accuracy: score extracted quotes against annotated news (metrics, behind `quotes eval`)."""

@@ -1,0 +1,487 @@
+"""From a speaker mention to a canonical speaker; from an attribution to its outlet.
+
+* a pronoun ("he") resolves to the nearest earlier named speaker of a fitting type;
+* an utterance noun ("the statement continued") to whoever issued it: the speaker
+  of the quote before;
+* a common noun phrase ("the party", "the spokesman") to the nearest earlier
+  name that holds its head noun;
+* a short name ("Maduro") to the fullest form of it in the document ("Nicolás Maduro").
+
+Outlets come from the attribution's own words ("carried by KCNA", "on Twitter",
+"told Reuters"), from a spokesman's ministry, or from the same speaker's other
+quotes in the document.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+
+import regex
+
+from .context import Decision, DocContext
+from .sieves import _clause_subject
+from ..lang import en
+from .segment import bmp_twin
+from .mentions import DETERMINERS, NOT_NAMES, np_before, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
+from ..types import Outlet, Speaker, Span
+
+_POSSESSIVE_SPLIT = regex.compile(r"’s\s+|'s\s+")
+
+# A name word: initials ("U.S.") or a capitalised word. The run's first word is the same, but
+# for the check that no letter or digit stands before it, made after its capital (the pattern
+# then opens with a plain class, which ``re`` scans for far faster than it tries a look-behind
+# at every offset): "(?<!…)(?:(?:\p{Lu}\.){2,}|\p{Lu}…)" with the capital factored out.
+_NAME_WORD_REST = r"(?:\.(?:\p{Lu}\.)+|(?:[\p{L}\p{M}\-’']*\p{L}|\.|[\p{L}\p{M}]*))"
+_NAME_WORD = rf"\p{{Lu}}{_NAME_WORD_REST}"
+_NAME_RUN = regex.compile(
+    rf"\p{{Lu}}(?<![\p{{L}}\p{{N}}]\p{{Lu}}){_NAME_WORD_REST}"
+    rf"(?:(?:[ \t]+|[ \t]+(?:of|de|del|al|bin|da|van|von|the|for)[ \t]+|’s[ \t]+|'s[ \t]+|’[ \t]+){_NAME_WORD})*",
+    regex.V1,
+)
+_NAME_RUN_SPLIT = regex.compile(f"({_NAME_RUN.pattern})", regex.V1)  # the same, captured: split keeps the runs
+_ISSUED = regex.compile(
+    r"\b(?:issued|released|put\s+out|published|sent|posted|distributed)\s+(?:a|an|its|their|his|her)\s+"
+    r"(?:[\w\-]+\s+){0,2}?(?P<noun>statements?|release|letter|message|report|memo|communiqu[eé])\b", regex.V1)
+_ABBR = regex.compile(r"\(\s*(\p{Lu}[\p{Lu}\.]{1,9})\s*\)")
+_KEY_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'\-\.]*")
+_HEADLINE_WORD = regex.compile(r"[\p{L}][\p{L}’'\-]*")
+# Words that open a name run without being part of the name ("But Trump", "When Clinton").
+_RUN_OPENERS = DETERMINERS | {"but", "and", "in", "on", "at", "as", "when", "while", "after", "before", "if", "so",
+                              "meanwhile"}
+
+
+@functools.lru_cache(maxsize=1 << 16)  # name runs repeat ("Trump", "The", "But Clinton")
+def _name_of_run(run: str) -> tuple[int, int, str] | None:
+    """The name a capitalised run stands for, as (start, end) relative to the run and its text;
+    None for a run that is no name ("Meanwhile"). Openers ("But Clinton") and a trailing dot
+    or apostrophe are left out."""
+    if fold(run) in NOT_NAMES:
+        return None
+    txt = run.rstrip(".’'")
+    s, e = 0, len(txt)
+    words = txt.split()
+    while words and fold(words[0]) in _RUN_OPENERS:
+        s += len(words[0]) + 1
+        words = words[1:]
+    return (s, e, " ".join(words)) if words else None
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _word_keys(run: str) -> tuple[str, ...]:
+    """The words of a name run as the index of name runs files them: folded, possessive off;
+    each once, in order."""
+    return tuple(dict.fromkeys(fold(strip_possessive(w)) for w in run.split()))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _head_keys(run: str) -> frozenset[str]:
+    """The words of a name run, stemmed and folded: what a head noun ("the party") may match."""
+    words = run.split()
+    return frozenset([_stem(w) for w in words] + [fold(w) for w in words])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _stem(w: str) -> str:
+    w = strip_possessive(fold(w)).strip(".,")
+    for suf in ("ns", "n", "s"):
+        if len(w) > 4 and w.endswith(suf) and not w.endswith("ss"):
+            return w[: -len(suf)]
+    return w
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def key_tokens(name: str) -> frozenset[str]:
+    stop = DETERMINERS | {"of", "and", "for", "state-run", "the"}
+    return frozenset(_stem(w) for w in _KEY_WORD.findall(name)
+                     if fold(w) not in stop and fold(w) not in en.TITLES)
+
+
+class Resolver:
+    def __init__(self, ctx: DocContext):
+        self.ctx = ctx
+        self._headline_end = self._find_headline_end()
+        self._full_names: dict[str, str] = {}
+
+    @functools.cached_property
+    def names(self) -> list[tuple[int, int, str]]:
+        """(start, end, text) of capitalised name runs, in order; read on first use (a document
+        whose quotes name no speaker never needs them)."""
+        return self._names()
+
+    def _names(self) -> list[tuple[int, int, str]]:
+        """Capitalised name runs outside quotes and outside a title-cased headline."""
+        # [text, run, text, run, …, text]: one call finds every run; a run starts where the
+        # text before it ends
+        pieces = (bmp_twin(_NAME_RUN_SPLIT) if self.ctx.bmp else _NAME_RUN_SPLIT).split(self.ctx.text)
+        ends = list(itertools.accumulate(map(len, pieces)))
+        starts = ends[0:-1:2]
+        names: list[tuple[int, int, str] | None] = list(map(_name_of_run, pieces[1::2]))
+        # runs starting in the headline or inside a quote name no speaker
+        skipped = [(0, self.headline_end())] + [(q.span.start, q.span.end) for q in self.ctx.quotes if q.depth == 0]
+        for a, b in skipped:
+            i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+            names[i:j] = [None] * (j - i)
+        return [(s + n[0], s + n[1], n[2]) for s, n in zip(starts, names) if n is not None]
+
+    def headline_end(self) -> int:
+        """End of the first paragraph when it is a title-cased headline over a longer text."""
+        return self._headline_end
+
+    def _find_headline_end(self) -> int:
+        paras = self.ctx.paragraphs
+        if len(paras) < 2:
+            return 0
+        words = _HEADLINE_WORD.findall(paras[0].text)
+        content = [w for w in words if w.lower() not in en.TITLE_SMALL_WORDS]
+        if content and len(words) <= 25 and all(w[:1].isupper() for w in content):
+            return paras[0].end
+        return 0
+
+    def trim_headline_mention(self, mention: Span) -> Span:
+        """In a headline every word is capitalised: "North Korea Sends Maduro" holds the name
+        "North Korea". Keep the longest leading part that the article body names too."""
+        end = self.headline_end()
+        if mention.start >= end:
+            return mention
+        body = self.ctx.text[end:]
+        words = mention.text.split()
+        for n in range(len(words), 0, -1):
+            cand = " ".join(words[:n])
+            if regex.search(rf"(?<!\w){regex.escape(cand)}(?!\w)", body):
+                return Span(mention.start, mention.start + len(cand), cand)
+        return mention
+
+    # ------------------------------------------------------------ names
+    def full_name(self, name: str, before: int) -> str:
+        """The fullest person name in the document that ends with ``name`` ("Maduro" ->
+        "Nicolás Maduro"); organisations and phrases are left as they are."""
+        cache = self._full_names
+        if name not in cache:  # the same speaker is named again and again
+            cache[name] = self._fullest_name(name)
+        return cache[name]
+
+    def _fullest_name(self, name: str) -> str:
+        parts = name.split()
+        shouted = len(parts) == 1 and name.isupper()  # a transcript's OKONJO
+        if not parts or len(parts) > 3 or (entity_type(name) not in ("person", "unknown") and not shouted):
+            return name
+        last = fold(parts[-1])
+        folded_parts = {fold(p) for p in parts}
+        best = name
+        for txt in self._names_with(last):
+            core = _person_core(txt, last)
+            if core is None:
+                continue
+            core_parts = core.split()
+            if len(core_parts) > len(best.split()) and folded_parts <= {fold(w) for w in core_parts}:
+                best = core
+        return best
+
+    def _names_with(self, word: str) -> list[str]:
+        """The distinct name runs that hold ``word`` (folded, possessive off), in the order of
+        their first appearance."""
+        index = getattr(self, "_word_index", None)
+        if index is None:
+            index = {}
+            for txt in dict.fromkeys([n[2] for n in self.names]):  # each run once: names repeat
+                for key in _word_keys(txt):
+                    lst = index.get(key)
+                    if lst is None:
+                        index[key] = [txt]
+                    else:
+                        lst.append(txt)
+            self._word_index = index
+        return index.get(word, [])
+
+    def _names_before(self, offset: int, limit: int = 2000) -> list[tuple[int, int, str]]:
+        """Up to ``limit`` name runs ending at or before ``offset``, nearest last."""
+        starts = getattr(self, "_name_starts", None)
+        if starts is None:
+            starts = self._name_starts = [n[0] for n in self.names]
+        b = bisect.bisect_left(starts, offset)
+        return [n for n in self.names[max(0, b - limit):b] if n[1] <= offset]
+
+    def _named_events(self) -> list[tuple[int, str, Span]]:
+        """Speech events with a named speaker, as (start, clean name, mention), computed once."""
+        cached = getattr(self, "_named_event_list", None)
+        if cached is None:
+            cached = sorted((ev.speaker.start, clean_name(ev.speaker.text), ev.speaker) for ev in self.ctx.events
+                            if not is_pronoun(ev.speaker.text) and not self._nominal(ev.speaker.text)
+                            and fold(ev.speaker.text) != "who")
+            self._named_event_list = cached
+            self._named_event_starts = [c[0] for c in cached]
+        return cached
+
+    def antecedent(self, pronoun: str, before: int, exclude: Span | None = None) -> tuple[str, Span] | None:
+        """Nearest earlier named speaker (speech events first, then quote speakers)."""
+        want = en.PRONOUNS.get(fold(pronoun), "unknown")
+        is_it = fold(pronoun) == "it"
+
+        def fits(name: str, span: Span) -> bool:
+            typ = entity_type(name, span.text)
+            if want == "person" and typ not in ("person", "unknown"):
+                return False
+            return not (want in ("group", "organization") and typ == "person" and is_it)
+
+        # The candidates are the named speech events and the named subjects of the sentences just
+        # before ("Quenby dismissed the criticism. “…,” she said."); the one that fits and starts
+        # last wins, on a tie a later candidate (events first, then subjects in sentence order).
+        named = self._named_events()
+        b = bisect.bisect_left(self._named_event_starts, before)
+        events = [c for c in named[max(0, b - 60):b] if c[2].start < before]
+        best: tuple[int, int, str, Span] | None = None  # (start, rank, name, mention)
+        # the events come sorted by start, so (start, rank) grows with rank: the last that fits wins
+        for rank in range(len(events) - 1, -1, -1):
+            start, name, span = events[rank]
+            if fits(name, span):
+                best = (start, rank, name, span)
+                break
+        pi = self.ctx.paragraph_index(before)
+        lo = self.ctx.paragraphs[max(0, pi - 1)].start if self.ctx.paragraphs else 0
+        first = self.ctx.sentence_index(lo)
+        last = self.ctx.sentence_index(before)
+        sents = [(s0, min(e0, before)) for s0, e0 in self.ctx.sentences[first:last + 1][-12:] if lo <= s0 < before]
+        # A sentence's subject starts inside it, before its end: read the sentences from the last
+        # one back, and stop once no earlier sentence can hold a subject starting after the best.
+        reach = list(itertools.accumulate((e for _, e in sents), max))
+        for j in range(len(sents) - 1, -1, -1):
+            if best is not None and best[0] >= reach[j]:
+                break
+            subj = _clause_subject(self.ctx, *sents[j])
+            if subj is not None and subj.start < before and subj.text[:1].isupper() and not is_pronoun(subj.text):
+                key = (subj.start, len(events) + j)
+                if best is None or key > best[:2]:
+                    name = clean_name(subj.text)
+                    if fits(name, subj):
+                        best = (*key, name, subj)
+        if best is not None:
+            return best[2], best[3]
+        # no speech event: the nearest earlier person-like name
+        for s, e, txt in reversed(self._names_before(before)):
+            if e <= before:
+                nm = clean_name(txt)
+                if want != "person" or entity_type(nm) == "person":
+                    if len(nm) > 2 and fold(nm) not in en.TITLES:
+                        return nm, Span.of(self.ctx.text, s, e)
+        return None
+
+    @staticmethod
+    def _nominal(mention: str) -> bool:
+        """A phrase with no capitalised word: "the party", "the statement", "a spokesman"."""
+        words = mention.split()
+        return bool(words) and not any(w[:1].isupper() for w in words[1:]) and (
+            words[0].lower() in DETERMINERS or not words[0][:1].isupper())
+
+    def resolve_nominal(self, mention: Span, qi: int) -> tuple[str, list[str]] | None:
+        words = [fold(w) for w in mention.text.split()]
+        head = words[-1] if words else ""
+        ctx = self.ctx
+        if head in en.UTTERANCE_NOUNS:
+            # whoever issued the statement: "The Harbour Ministry issued a statement …"
+            pi = ctx.paragraph_index(mention.start)
+            lo = ctx.paragraphs[max(0, pi - 2)].start if ctx.paragraphs else 0
+            issued = None
+            for m in _ISSUED.finditer(ctx.text, max(lo, mention.start - 3000), mention.start):
+                if fold(m.group("noun")).rstrip("s") == head.rstrip("s"):
+                    issued = m
+            if issued is not None:
+                s0, _ = ctx.sentence_of(issued.start())
+                subj = _clause_subject(ctx, s0, issued.start() + 1)
+                if subj is not None and subj.start < issued.start():
+                    name = self.speaker_name(subj, qi)[0]
+                    return name, [f"'{mention.text}' was issued by {name}"]
+            # else the speaker of the nearest attributed quote before
+            for pj in range(qi - 1, -1, -1):
+                d = ctx.decisions[pj]
+                if d is not None and d.mention is not None and fold(d.mention.text).split()[-1:] != [head]:
+                    name = self.speaker_name(d.mention, pj)[0]
+                    return name, [f"'{mention.text}' is the statement of {name}"]
+            return None
+        # "the party", "the ministry": the nearest earlier name holding the head noun
+        for s, e, txt in reversed(self._names_before(mention.start)):
+            if e <= mention.start and head and head in _head_keys(txt):
+                name = txt
+                m = _ABBR.match(ctx.text, e, e + 12) if e < len(ctx.text) else None
+                return clean_name(name), [f"'{mention.text}' refers to {name}" + (f" ({m.group(1)})" if m else "")]
+        for s, e, txt in reversed(self._names_before(mention.start)):
+            if e <= mention.start and head and fold(txt).endswith(head):
+                return clean_name(txt), [f"'{mention.text}' refers to {txt}"]
+        return None
+
+    def speaker_name(self, mention: Span, qi: int) -> tuple[str, list[str]]:
+        text = mention.text.replace("\n", " ")
+        if fold(text) == "who":
+            # "the Mexican president, who said …": the phrase the relative clause hangs on
+            k = self.ctx.tok_index(mention.start)
+            toks = self.ctx.toks
+            if k > 0 and toks[k - 1].text == ",":
+                head = np_before(self.ctx.text, toks, k - 1, self.ctx.sentence_of(mention.start)[0])
+                if head is not None:
+                    name, steps = self.speaker_name(head, qi)
+                    return name, [f"'who' refers to '{head.text}'"] + steps
+            return text, ["relative 'who' unresolved"]
+        if is_pronoun(text):
+            ant = self.antecedent(text, mention.start)
+            if ant:
+                name = self.full_name(ant[0], mention.start)
+                return name, [f"pronoun '{text}' -> {name} (at {ant[1].start})"]
+            return text, [f"pronoun '{text}' unresolved"]
+        if self._nominal(text):
+            r = self.resolve_nominal(mention, qi)
+            if r:
+                return r
+            return clean_name(text), []
+        name = clean_name(text)
+        full = self.full_name(name, mention.start)
+        steps = [f"'{name}' is '{full}' in this document"] if full != name else []
+        return full, steps
+
+    # ------------------------------------------------------------ speakers
+    def speaker(self, d: Decision, qi: int) -> tuple[Speaker | None, list[str]]:
+        if d.mention is None:
+            return None, []
+        if d.mention.start < self.headline_end():
+            d.mention = self.trim_headline_mention(d.mention)
+        name, steps = self.speaker_name(d.mention, qi)
+        if not name:
+            return None, steps
+        _, role = split_role(clean_name_keep_titles(d.mention.text))
+        typ = entity_type(name, d.mention.text)
+        if d.sieve == "transcript":
+            typ = "person"  # WALLACE: …
+        if is_pronoun(d.mention.text) and typ == "unknown":
+            typ = "person" if fold(d.mention.text) in ("he", "she") else typ
+        return Speaker(name=name, type=typ, mention=d.mention, role=role,
+                       affiliation=self.affiliation(role, d.mention.start)), steps
+
+    def affiliation(self, role: str | None, before: int) -> str | None:
+        """'Foreign Ministry spokesman' -> the fullest earlier name holding 'Foreign Ministry'."""
+        if not role:
+            return None
+        caps = [w for w in role.split() if w[:1].isupper() and fold(w) not in en.TITLES]
+        if not caps or not any(fold(w) in en.ORG_HEADS for w in caps):
+            return None  # "Festival director" names no organisation
+        org = " ".join(caps)
+        best = org
+        for s, e, txt in self.names:
+            if e <= before and org in txt and len(txt) > len(best):
+                best = txt
+        return clean_name(best)
+
+    # ------------------------------------------------------------ outlets
+    _OUTLET_PATTERNS = [
+        regex.compile(r"\b(?:carried|published|reported|released|broadcast|aired)\s+(?:by|on|in)\s+(?:the\s+)?"
+                      r"(?:state-run\s+|state-owned\s+|official\s+|state\s+)*(?P<o>\p{Lu}[\p{L}\-\.’']*(?:\s+\p{Lu}[\p{L}\-\.’']*)*)"
+                      r"(?:\s*\((?P<abbr>\p{Lu}[\p{Lu}\.]{1,9})\))?", regex.V1),
+        regex.compile(r"\b(?:told|tells|telling|to)\s+(?:the\s+)?(?P<o>\p{Lu}[\p{L}\-\.’']*(?:\s+\p{Lu}[\p{L}\-\.’']*)*)",
+                      regex.V1),
+        regex.compile(r"\b(?:on|via|in a post on|in a tweet on|wrote on|posted on)\s+(?P<o>Twitter|Facebook|Instagram|"
+                      r"YouTube|TikTok|Truth Social|X)\b", regex.V1),
+        regex.compile(r"\bin\s+an?\s+(?:\w+\s+)?interview\s+(?:with|on|to)\s+(?:the\s+)?"
+                      r"(?P<o>\p{Lu}[\p{L}\-\.’']*(?:\s+\p{Lu}[\p{L}\-\.’']*)*)", regex.V1),
+        regex.compile(r"\b(?:carried|published|reported|released)\s+by\s+(?:the\s+)?(?P<o>(?:state|official|state-run|"
+                      r"government)\s+news\s+agency(?:\s+\p{Lu}[\p{L}\-]*)*)", regex.V1),
+        regex.compile(r"\b(?P<tweet>tweet(?:ed|s)?|in a tweet)\b", regex.V1),
+        # "…," Sanders said, according to CNN: the channel the words came through
+        regex.compile(r"\baccording\s+to\s+(?P<the>the\s+)?(?P<o>\p{Lu}[\p{L}\-\.’']*(?:\s+\p{Lu}[\p{L}\-\.’']*)*)",
+                      regex.V1),
+    ]
+    # For each pattern above, words one of which every match of it holds: when the clause holds
+    # none of them, the pattern is not run (a substring test is far cheaper than the scan).
+    _OUTLET_NEEDLES = [
+        ("carried", "published", "reported", "released", "broadcast", "aired"),
+        ("to", "tel"),
+        ("Twitter", "Facebook", "Instagram", "YouTube", "TikTok", "Truth Social", "X"),
+        ("interview",),
+        ("carried", "published", "reported", "released"),
+        ("tweet",),
+        ("according",),
+    ]
+    _NEWS_WORDS = frozenset("news times post journal agency radio television tv network magazine press sun "
+                            "herald tribune daily gazette telegraph guardian globe wire review".split())
+
+    def outlet(self, d: Decision, qi: int, speaker: Speaker | None) -> tuple[Outlet | None, list[str]]:
+        ctx = self.ctx
+        if d.cue is None:
+            return None, []
+        s, e = ctx.sentence_of(d.cue.start)
+        q = ctx.quotes[qi]
+        # the attribution's own clause: the sentence of the cue, outside the quote
+        lo, hi = s, e
+        if q.span.start <= d.cue.start:
+            lo = max(lo, q.span.end)
+        clause = ctx.text[lo:hi]
+        for pat, needles in zip(self._OUTLET_PATTERNS, self._OUTLET_NEEDLES, strict=True):
+            for needle in needles:
+                if needle in clause:
+                    break
+            else:
+                continue  # no needle: the pattern cannot match
+            for m in pat.finditer(ctx.text, lo, hi):
+                if "tweet" in m.groupdict() and m.group("tweet"):
+                    return Outlet("Twitter", Span.of(ctx.text, m.start("tweet"), m.end("tweet"))), ["tweet -> Twitter"]
+                name = (m.group("o") or "").rstrip(".’'")
+                if not name:
+                    continue
+                fname = fold(name)
+                newsy = fname in en.OUTLET_NAMES or (name.isupper() and len(name) <= 6) or any(
+                    w in self._NEWS_WORDS for w in fname.split())
+                if pat is self._OUTLET_PATTERNS[1] and not newsy:
+                    continue  # "told Smith" is a person, not an outlet
+                if pat is self._OUTLET_PATTERNS[-1] and (not (newsy or m.group("the")) or (
+                        d.mention is not None and d.mention.start <= m.start("o") < d.mention.end)):
+                    continue  # "according to Smith" is a source, and the speaker is no outlet of his own
+                if q.span.start <= m.start() < q.span.end:
+                    continue
+                if "news agency" in fname and not fname.endswith("news agency"):
+                    # "the state news agency KNA": the agency's own name
+                    tail = name[fname.index("news agency") + len("news agency"):].strip()
+                    m_start = m.start("o") + name.index(tail)
+                    return Outlet(en.OUTLET_NAMES.get(fold(tail), tail), Span.of(ctx.text, m_start, m_start + len(tail))), \
+                        [f"outlet phrase '{ctx.text[m.start():m.start('o') + len(name)]}'"]
+                canonical = en.OUTLET_NAMES.get(fname, name)
+                gd = m.groupdict()
+                abbr = gd.get("abbr")
+                end = m.end("abbr") + 1 if abbr else m.start("o") + len(name)
+                return Outlet(canonical, Span.of(ctx.text, m.start("o"), end)), [f"outlet phrase '{ctx.text[m.start():end]}'"]
+        if speaker is not None and speaker.affiliation:
+            return Outlet(speaker.affiliation, None), [f"{speaker.role} speaks for {speaker.affiliation}"]
+        return None, []
+
+
+@functools.lru_cache(maxsize=65536)  # pure, and called for every (name run, quote) pair
+def _person_core(run: str, last: str) -> str | None:
+    """The person's name inside a name run that holds ``last``:
+    "Venezuela's President Nicolas Maduro" -> "Nicolas Maduro"."""
+    words = [strip_possessive(w) for w in _POSSESSIVE_SPLIT.split(run)[-1].split()]
+    idx = [i for i, w in enumerate(words) if fold(w) == last]
+    if not idx:
+        return None
+    words = words[: idx[-1] + 1]
+    start = 0
+    for i, w in enumerate(words):
+        if fold(w).strip(".") in _bare_titles() or fold(w) in en.ORG_HEADS \
+                or fold(w) in en.COUNTRIES:
+            start = i + 1
+    core = words[start:]
+    if not core or len(core) > 4:
+        return None
+    return " ".join(core)
+
+
+@functools.lru_cache(maxsize=1)
+def _bare_titles() -> frozenset[str]:
+    return frozenset(t.strip(".") for t in en.TITLES)
+
+
+def clean_name_keep_titles(mention: str) -> str:
+    words = mention.replace("\n", " ").split()
+    while words and words[0].lower() in DETERMINERS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def same_speaker(a: str, b: str) -> bool:
+    ka, kb = key_tokens(a), key_tokens(b)
+    return bool(ka and kb) and (ka <= kb or kb <= ka)

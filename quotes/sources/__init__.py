@@ -1,0 +1,1 @@
+"""Reading inputs: files, directories, stdin and JSONL (reader), saved web pages (html)."""

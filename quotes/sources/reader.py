@@ -1,0 +1,253 @@
+"""Turn command-line sources into :class:`~quotes.types.Document` objects.
+
+``read_sources`` accepts files, directories (walked recursively, sorted,
+hidden entries skipped; only regular files are read there, a FIFO only when
+named itself, a device never), ``-`` for standard input, and ``.jsonl`` files
+with one article per line. It never raises for a bad source: it yields a
+:class:`~quotes.errors.ReadError` carrying one line that starts with the
+path, and goes on with the rest of the batch.
+
+Decoding rules for plain files (offsets are into the text exactly as decoded;
+line endings are never translated):
+
+* a UTF-8 BOM is skipped, the rest is decoded as strict UTF-8;
+* a UTF-16 / UTF-32 BOM selects that codec;
+* NUL bytes in the first 8 KB otherwise mean a binary file;
+* an explicit ``encoding`` overrides all of this.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import logging
+import os
+import stat
+import sys
+from typing import IO, Any, Callable, Iterable, Iterator
+
+from ..errors import ReadError
+from ..types import Document
+
+log = logging.getLogger(__name__)
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+SNIFF_BYTES = 8192
+JSONL_FIELDS = ("id", "url", "title", "publisher", "date", "path", "author")
+
+_BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def read_sources(
+    paths: Iterable[str], encoding: str | None = None, stdin: IO[bytes] | None = None
+) -> Iterator[Document | ReadError]:
+    """Yield one Document per article (or a ReadError per failure), in order."""
+    for path in paths:
+        if path == STDIN:
+            yield _read_stdin(stdin, encoding)
+        elif os.path.isdir(path):
+            for entry in _walk(path):
+                if isinstance(entry, ReadError):
+                    yield entry
+                else:
+                    yield from _read_path(entry, encoding, walked=True)
+        else:
+            yield from _read_path(path, encoding)
+
+
+def decode(data: bytes, name: str, encoding: str | None = None) -> str:
+    """Decode raw bytes per the module rules; raise ReadError with one line."""
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ReadError(f"{name}: unknown encoding {encoding!r}") from None
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as e:
+            raise ReadError(f"{name}: not valid {encoding} at byte {e.start}") from None
+        return text[1:] if text.startswith("\ufeff") else text
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            if codec == "utf-8":
+                return _utf8(data[len(bom):], name, offset=len(bom))
+            try:
+                return data.decode(codec)  # these codecs consume the BOM
+            except UnicodeDecodeError as e:
+                raise ReadError(f"{name}: not valid {codec.upper()} at byte {e.start}") from None
+    if b"\x00" in data[:SNIFF_BYTES]:
+        raise ReadError(f"{name}: binary file")
+    return _utf8(data, name)
+
+
+def _utf8(data: bytes, name: str, offset: int = 0) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ReadError(
+            f"{name}: not valid UTF-8 at byte {e.start + offset} (use --encoding to decode it)"
+        ) from None
+
+
+def _walk(root: str) -> Iterator[str | ReadError]:
+    """Files under root, sorted by relative path, hidden entries skipped; a
+    directory that cannot be listed is a ReadError in its place."""
+    found: list[tuple[list[str], str | ReadError]] = []
+
+    def key(p: str) -> list[str]:
+        return os.path.relpath(p, root).split(os.sep)
+
+    def failed(e: OSError) -> None:
+        where = e.filename or root
+        found.append((key(where), ReadError(f"{where}: cannot list directory: {_reason(e)}")))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=failed):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            full = os.path.join(dirpath, name)
+            if not name.startswith(".") and not os.path.isdir(full):
+                found.append((key(full), full))
+    found.sort(key=lambda pair: pair[0])
+    return iter([item for _, item in found])
+
+
+def _read_stdin(stdin: IO[bytes] | None, encoding: str | None) -> Document | ReadError:
+    stream = stdin if stdin is not None else sys.stdin.buffer
+    return _decoded(stream.read, STDIN_NAME, encoding)
+
+
+def _read_path(path: str, encoding: str | None, walked: bool = False) -> Iterator[Document | ReadError]:
+    problem = _not_a_file(path, walked)
+    if problem:
+        yield ReadError(f"{path}: {problem}")
+        return
+    if path.lower().endswith(".jsonl"):
+        yield from _read_jsonl(path)
+        return
+    def read() -> bytes:
+        with open(path, "rb") as fh:
+            return fh.read()
+
+    yield _decoded(read, path, encoding)
+
+
+def _decoded(read: Callable[[], bytes], name: str, encoding: str | None) -> Document | ReadError:
+    """The document read by ``read``, or the one-line error saying why it can't be had."""
+    try:
+        return _document(read(), name, encoding)
+    except ReadError as e:
+        return e
+    except OSError as e:
+        return ReadError(f"{name}: {_reason(e)}")
+
+
+def _not_a_file(path: str, walked: bool) -> str | None:
+    """Why ``path`` must not be opened, or None. Devices and sockets are never read (``/dev/zero``
+    would never end); a FIFO is read only when named on the command line (``<(cmd)``), never
+    when found inside a directory, where opening it would wait for a writer forever."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # open() reports it with the precise reason
+    if stat.S_ISREG(mode) or (stat.S_ISFIFO(mode) and not walked):
+        return None
+    kind = ("FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
+            else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file")
+    return f"not a regular file ({kind})"
+
+
+def _document(data: bytes, name: str, encoding: str | None) -> Document:
+    if name.lower().endswith((".html", ".htm")):  # a web page: its main text (quotes/html.py)
+        from .html import html_document
+
+        return html_document(data, name, encoding)
+    text = decode(data, name, encoding)
+    log.debug("read %s (%d bytes)", name, len(data))
+    return Document(text=text, path=name, sha256=hashlib.sha256(data).hexdigest())
+
+
+def _read_jsonl(path: str) -> Iterator[Document | ReadError]:
+    """One article per line; a bad line is reported and the rest still read.
+
+    The ``path`` field is only a label: it never makes us open another file.
+    """
+    try:
+        fh = open(path, "rb")
+    except OSError as e:
+        yield ReadError(f"{path}: {_reason(e)}")
+        return
+    with fh:
+        for number, raw in enumerate(fh, start=1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]
+            if not raw.strip():
+                continue
+            try:
+                yield _record(raw, path, number)
+            except ReadError as e:
+                yield e
+            except OSError as e:  # pragma: no cover - a read failing mid-file
+                yield ReadError(f"{path}:{number}: {_reason(e)}")
+                return
+
+
+def _record(raw: bytes, path: str, number: int) -> Document:
+    where = f"{path}:{number}"
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ReadError(f"{where}: not valid UTF-8 at byte {e.start} of the line") from None
+    try:
+        obj: Any = json.loads(line)
+    except ValueError as e:
+        raise ReadError(f"{where}: invalid JSON: {_one_line(str(e))}") from None
+    if not isinstance(obj, dict):
+        raise ReadError(f"{where}: expected a JSON object, got {type(obj).__name__}")
+    text = obj.get("text")
+    if not isinstance(text, str) and not isinstance(obj.get("html"), str):
+        raise ReadError(f"{where}: missing \"text\" string")
+    meta: dict[str, str | None] = {}
+    for key in JSONL_FIELDS:
+        value = obj.get(key)
+        if value is None:
+            meta[key] = None
+        elif isinstance(value, (str, int)) and not isinstance(value, bool):
+            meta[key] = str(value)
+        else:
+            raise ReadError(f"{where}: \"{key}\" must be a string")
+    if not isinstance(text, str):  # a web page in "html": its main text (quotes/html.py)
+        from .html import record_document
+
+        return record_document(obj["html"], where, meta["id"] or meta["path"] or f"{path}#{number}", meta)
+    try:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    except UnicodeEncodeError:
+        raise ReadError(f"{where}: \"text\" contains an unpaired surrogate") from None
+    label = meta["id"] or meta["path"] or f"{path}#{number}"
+    return Document(
+        text=text,
+        path=label,
+        url=meta["url"],
+        title=meta["title"],
+        publisher=meta["publisher"],
+        date=meta["date"],
+        author=meta["author"],
+        external_id=meta["id"],
+        sha256=digest,
+    )
+
+
+def _reason(e: OSError) -> str:
+    reason = e.strerror or str(e)
+    return reason[:1].lower() + reason[1:]
+
+
+def _one_line(s: str) -> str:
+    return " ".join(s.split())
