@@ -14,7 +14,7 @@ pytest.importorskip("datasette", reason="quotes serve needs datasette (pip insta
 lxml_html = pytest.importorskip("lxml.html", reason="these tests read the pages with lxml")
 
 from conftest import ARTICLE_A, ARTICLE_B, quote  # noqa: E402
-from quotes.cli.serve import ServeError, build  # noqa: E402
+from quotes.web.serve import ServeError, build  # noqa: E402
 from quotes.web.datasette_plugin.marks import Mark, mark_up  # noqa: E402
 from quotes.web.datasette_plugin.views import verify_module  # noqa: E402
 from quotes.store import Store  # noqa: E402

@@ -1,6 +1,6 @@
 """``quotes verify``, ``quotes trace`` and ``quotes check``: the fact-checker's commands.
 
-Thin click wrappers over :mod:`quotes.factcheck.verify`; ``register(cli)`` adds them.
+Thin click wrappers over :mod:`quotes.factcheck.verify`.
 """
 from __future__ import annotations
 
@@ -9,21 +9,9 @@ from typing import Any, Iterator
 
 import click
 
-from .output import emit, output_options
 from ..factcheck.verify import Appearance, Hit, Verdict, check, trace, verify
-
-
-def _db_option(fn: Any) -> Any:
-    return click.option(
-        "--db", envvar="QUOTES_DB", default="quotes.db", show_default=True,
-        help="Database path or SQLAlchemy URL (env QUOTES_DB).",
-    )(fn)
-
-
-def _store(db: str) -> Any:
-    from ..store import Store
-
-    return Store(db)
+from .common import db_option, open_store
+from .output import emit, output_options
 
 
 def _span(s: Any) -> str:
@@ -84,11 +72,11 @@ def verdict_lines(number: int, v: Verdict) -> Iterator[str]:
 @click.option("--speaker", default=None, help="Who the claim says said it.")
 @click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True,
               help="At most this many matches.")
-@_db_option
+@db_option
 @output_options
 def verify_command(claim: str, speaker: str | None, limit: int, db: str, fmt: str) -> None:
     """Was CLAIM said, in these words, by whom, where? (exit 0 even when not found)"""
-    verdicts = verify(_store(db), claim, speaker=speaker, limit=limit)
+    verdicts = verify(open_store(db), claim, speaker=speaker, limit=limit)
     if fmt != "table":
         emit((v.to_dict() for v in verdicts), fmt)
         return
@@ -107,11 +95,11 @@ TRACE_TABLE = ("date", "outlet", "speaker", "match", "similarity", "quote.id", "
 
 @click.command("trace")
 @click.argument("text")
-@_db_option
+@db_option
 @output_options
 def trace_command(text: str, db: str, fmt: str) -> None:
     """Every stored document carrying TEXT, oldest first, with the outlet each credits."""
-    found: list[Appearance] = trace(_store(db), text)
+    found: list[Appearance] = trace(open_store(db), text)
     if fmt == "table" and not found:
         click.echo("not found")
         return
@@ -120,11 +108,11 @@ def trace_command(text: str, db: str, fmt: str) -> None:
 
 @click.command("check")
 @click.argument("paths", nargs=-1)
-@_db_option
+@db_option
 @output_options
 def check_command(paths: tuple[str, ...], db: str, fmt: str) -> None:
     """Re-read stored documents' sources and confirm every stored span (exit 1 on drift)."""
-    results = check(_store(db), list(paths) if paths else None)
+    results = check(open_store(db), list(paths) if paths else None)
     drifted = [r for r in results if r.drifted]
     if fmt == "table":
         for r in results:
@@ -138,9 +126,3 @@ def check_command(paths: tuple[str, ...], db: str, fmt: str) -> None:
         emit((r.to_dict() for r in results), fmt)
     if drifted:
         sys.exit(1)
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(verify_command)
-    cli.add_command(trace_command)
-    cli.add_command(check_command)

@@ -1,0 +1,53 @@
+"""What every command shares: the group class that turns errors into one line, logging
+to stderr, ``--db`` and opening the store."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+import click
+
+from ..errors import ModelError, QuotesError
+
+ENGINES = ("stanza", "rules")
+
+
+class QuotesGroup(click.Group):
+    """Turns the package's own errors into one line on stderr, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QuotesError as e:
+            click.echo(f"error: {e}", err=True)
+            ctx.exit(2 if isinstance(e, ModelError) else 1)
+
+
+class _EchoHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
+def setup_logging(verbose: int) -> None:
+    logger = logging.getLogger("quotes")
+    for handler in [h for h in logger.handlers if isinstance(h, _EchoHandler)]:
+        logger.removeHandler(handler)
+    handler = _EchoHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    logging.getLogger("stanza").setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
+
+
+def db_option(fn: Callable) -> Callable:
+    return click.option(
+        "--db", envvar="QUOTES_DB", default="quotes.db", show_default=True,
+        help="Database path or SQLAlchemy URL (env QUOTES_DB).",
+    )(fn)
+
+
+def open_store(db: str | None) -> Any:
+    from ..store import Store
+
+    return Store(db)
