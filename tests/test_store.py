@@ -166,7 +166,7 @@ def test_a_writer_sees_what_another_connection_committed(db_path):
 
 
 def test_a_failed_write_leaves_nothing_and_the_next_one_is_whole(db_path, monkeypatch):
-    from quotes import store as store_module
+    from quotes.store import writer as store_module
 
     store = Store(db_path)
     store.add(*said(1, "Jane Smith"), "rules")

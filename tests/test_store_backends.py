@@ -170,7 +170,7 @@ def test_write_batch_rolls_back_one_document_alone(url, tmp_path, monkeypatch):
     """A document that fails after its rows were written is taken back by its savepoint
     (SQLite SAVEPOINT, PostgreSQL begin_nested); the rest of the batch lands, resolved as
     storing the others one by one resolves them."""
-    from quotes import store as store_module
+    from quotes.store import writer as store_module
     from test_store import DOCS, resolved, said
 
     items = [said(i, name, mention) for i, (name, mention) in enumerate(DOCS[:9])] + corpus()

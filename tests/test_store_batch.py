@@ -101,7 +101,7 @@ def test_a_document_that_fails_is_rolled_back_alone_and_the_rest_lands(tmp_path)
 
 
 def test_a_bug_while_storing_one_document_is_its_error_alone(tmp_path, monkeypatch):
-    from quotes import store as store_module
+    from quotes.store import writer as store_module
 
     items = batch()
     real = store_module._Writer.insert

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import corpus
 from quotes.store import queries
-from quotes import store as store_module
+from quotes.store import speakers as store_module
 from quotes.store import Store
 from test_store import DOCS, resolved, said
 

@@ -1,0 +1,176 @@
+"""The store's bulk writer: a batch of documents' quotes, mentions and attributions, their
+speakers resolved (:mod:`.speakers`) and their search index written once per batch."""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Sequence
+
+from ..types import Document, Outlet, Quote
+from .keys import fold_key, is_name, surname_like
+from .legacy import _outlet_id
+from .speakers import SpeakerResolver, _surname_words
+
+_NO_SPAN = (None, None, None)  # an attribution's (start, end, text) of a span it does not have
+
+
+# the writer's memos (names repeat: every quote of a batch asks): speaker name -> (key, spelling
+# with whitespace collapsed); mention text -> its one-word key or ""
+_NAME_KEYS: dict[str, tuple[str, str]] = {}
+_MENTION_KEYS: dict[str, str] = {}
+
+
+def _mention_key(text: str) -> str:
+    """The one-word key a name-like mention gives ("Smith": "smith"), else ""."""
+    if not is_name(text):
+        return ""
+    key = fold_key(text)
+    return key if surname_like(key) else ""
+
+
+class _Writer(SpeakerResolver):
+    """Writes quotes in bulk and resolves their speakers, inside the store's write transactions."""
+
+    def __init__(self) -> None:
+        self.defer_search = False  # index quotes in one statement per batch (revision 0005's trigger)
+        self.named_cache: dict[int, Any] = {}  # begin_batch: id(quotes of a document) -> _named(them)
+        self.reset()
+
+    def reset(self) -> None:
+        super().reset()
+        self.outlet: dict[str, int] = {}
+        self.batch_search: int | None = None  # begin_batch: the first quote id end_batch indexes
+
+    # ------------------------------------------------------------ quotes
+    @staticmethod
+    def _named(found: Iterable[Quote]) -> tuple[dict[str, dict[tuple[str, str], int]], set[str],
+                                                list[tuple[str, tuple[str, str]] | None]]:
+        """The speakers quotes give: ({key: {(name, type): quotes}}, one-word mention keys,
+        each quote's (key, spelling) or None)."""
+        named: dict[str, dict[tuple[str, str], int]] = {}
+        mentions: set[str] = set()
+        said: list[tuple[str, tuple[str, str]] | None] = []  # (key, spelling) of each quote's speaker
+        names, mention_keys = _NAME_KEYS, _MENTION_KEYS
+        if len(names) > 1 << 16 or len(mention_keys) > 1 << 16:
+            names.clear()
+            mention_keys.clear()
+        for q in found:
+            sp = q.speaker
+            if sp is None:
+                said.append(None)
+                continue
+            known = names.get(sp.name)
+            if known is None:
+                known = names[sp.name] = (fold_key(sp.name), " ".join(sp.name.split()))
+            key = known[0]
+            if not key:
+                said.append(None)
+                continue
+            spelling = (known[1], sp.type or "unknown")
+            said.append((key, spelling))
+            counts = named.get(key)
+            if counts is None:
+                named[key] = {spelling: 1}
+            else:
+                counts[spelling] = counts.get(spelling, 0) + 1
+            if sp.mention is not None:
+                text = sp.mention.text
+                mk = mention_keys.get(text)
+                if mk is None:
+                    mk = mention_keys[text] = _mention_key(text)
+                if mk:
+                    mentions.add(mk)
+        return named, mentions, said
+
+    def begin_batch(self, documents: Iterable[Sequence[Quote]]) -> None:
+        """Before a batch of documents is inserted one by one in this transaction: load what
+        the database knows of all their speakers' keys at once (the caches then follow every
+        write, as between transactions), and index their quotes for search once, at
+        :meth:`end_batch`, instead of once per document."""
+        self.named_cache = {}
+        named: dict[str, dict[tuple[str, str], int]] = {}
+        mentions: set[str] = set()
+        for found in documents:
+            each = self.named_cache[id(found)] = self._named(found)
+            named.update(each[0])
+            mentions |= each[1]
+        words = {w for k in named for w in _surname_words(k)}
+        self._prime(set(named) | mentions | words)
+        self.batch_search = None
+        if self.defer_search:
+            self.raw.execute("INSERT INTO quote_search_deferred (id) VALUES (1)")
+            self.batch_search = self._next("quotes")
+
+    def end_batch(self) -> None:
+        """Index the batch's quotes for search (before its COMMIT)."""
+        first, self.batch_search = self.batch_search, None
+        self.named_cache = {}
+        if first is not None:
+            self.raw.execute("INSERT INTO quote_search (rowid, text) SELECT id, text FROM quotes WHERE id >= ?",
+                             (first,))
+            self.raw.execute("DELETE FROM quote_search_deferred")
+
+    def insert(self, docs: Sequence[tuple[int, Document, Sequence[Quote]]]) -> list[int]:
+        """Insert the quotes of new documents; their ids, in order."""
+        found = [(doc_id, q) for doc_id, _, qs in docs for q in qs]
+        if not found:
+            return []
+        known = self.named_cache.get(id(docs[0][2])) if len(docs) == 1 else None
+        named, mentions, said = known or self._named(q for _, q in found)
+        self.resolve(named, mentions)
+        each = self.defer_search and self.batch_search is None  # else indexed by end_batch
+        if each:  # the trigger stands aside; only this transaction ever sees the row
+            self.raw.execute("INSERT INTO quote_search_deferred (id) VALUES (1)")
+        quote_ids = self._insert("quotes", [
+            (doc_id, q.span.start, q.span.end, q.content.start, q.content.end, q.content.text, q.kind,
+             bool(q.closed)) for doc_id, q in found])
+        if each:
+            self.raw.execute("INSERT INTO quote_search (rowid, text) SELECT id, text FROM quotes "
+                             "WHERE id BETWEEN ? AND ?", (quote_ids[0], quote_ids[-1]))
+            self.raw.execute("DELETE FROM quote_search_deferred")
+        alias, spell = self.alias, self.spell
+        mention_rows: list[tuple] = []
+        for (doc_id, q), who in zip(found, said):
+            if who is not None and q.speaker.mention is not None:
+                m, sp = q.speaker.mention, q.speaker
+                mention_rows.append((doc_id, alias[who[0]], m.start, m.end, m.text, sp.role, sp.affiliation))
+        mention_ids = iter(self._insert("speaker_mentions", mention_rows))
+        rows = []
+        name_rows = []
+        explained: dict[tuple[str, ...], str] = {}
+        outlet_id = self.outlet_id
+        for (_, q), qid, who in zip(found, quote_ids, said):
+            outlet, cue = q.outlet, q.cue
+            if outlet is not None:
+                oid, om = outlet_id(outlet), outlet.mention
+                outlet_span = (om.start, om.end, om.text) if om else _NO_SPAN  # (an empty span: none)
+            else:
+                oid, outlet_span = None, _NO_SPAN
+            why = explained.get(q.explanation)
+            if why is None:
+                why = explained[q.explanation] = json.dumps(list(q.explanation), ensure_ascii=False)
+            if who is None:
+                sid = mid = None
+            else:
+                sid = alias[who[0]]
+                mid = next(mention_ids) if q.speaker.mention is not None else None
+                name_rows.append((qid, spell[who[0]][who[1]][0]))
+            rows.append((qid, sid, mid, oid, *outlet_span, *((cue.start, cue.end, cue.text) if cue else _NO_SPAN),
+                         q.sieve, float(q.confidence or 0.0), why))
+        self._insert("attributions", rows)
+        self._insert("quote_names", name_rows)
+        return quote_ids
+
+    def outlet_id(self, outlet: Outlet | None) -> int | None:
+        if outlet is None:
+            return None
+        key = fold_key(outlet.name)
+        if not key:
+            return None
+        if key not in self.outlet:
+            if self.sqlite:
+                row = self.raw.execute("SELECT id FROM outlets WHERE key = ?", (key,)).fetchall()
+                name = " ".join(outlet.name.split())
+                self.outlet[key] = row[0][0] if row else self._insert("outlets", [(name, key)])[0]
+            else:
+                self.outlet[key] = _outlet_id(self.conn, outlet)
+        return self.outlet[key]
