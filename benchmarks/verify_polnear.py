@@ -27,7 +27,7 @@ ones); the share whose best verdict is ``altered`` (or ``misattributed`` with
 an altered match) should be near 0. ``--random 0`` skips it.
 
 ``--sweep 0.05,0.2,1`` reruns the altered pass and the random claims with each
-value of ``quotes.factcheck.verify.MAX_CHANCE_ONE_WORD`` (how much chance a two-word
+value of ``quotes.factcheck.align.MAX_CHANCE_ONE_WORD`` (how much chance a two-word
 claim sharing one word with a two-word quote may leave): what finding more
 altered short quotes costs in random claims called altered.
 
@@ -158,14 +158,14 @@ def named_in_tie(got: list, source: str, old: str, new: str) -> bool:
 def sweep(store: Store, direct: list[dict], seed: int, bars: list[float], per_mode: int) -> list[dict]:
     """What the bar for two-word claims sharing one word (``MAX_CHANCE_ONE_WORD``) trades:
     altered quotes found against random claims called altered."""
-    verify_module = importlib.import_module("quotes.factcheck.verify")
+    align_module = importlib.import_module("quotes.factcheck.align")
 
-    kept = verify_module.MAX_CHANCE_ONE_WORD
+    kept = align_module.MAX_CHANCE_ONE_WORD
     n = sum(1 for q in direct if words(q["text"]))
     out = []
     try:
         for bar in bars:
-            verify_module.MAX_CHANCE_ONE_WORD = bar
+            align_module.MAX_CHANCE_ONE_WORD = bar
             top1, named = altered_only(store, direct, seed)
             fa = random_claims(store, per_mode, seed) if per_mode else None
             out.append({"bar": bar, "altered_share": round(top1 / n, 4),
@@ -174,7 +174,7 @@ def sweep(store: Store, direct: list[dict], seed: int, bars: list[float], per_mo
                         "false_altered_types": fa and fa["types"]["share"]})
             print(json.dumps(out[-1]), file=sys.stderr, flush=True)
     finally:
-        verify_module.MAX_CHANCE_ONE_WORD = kept
+        align_module.MAX_CHANCE_ONE_WORD = kept
     return out
 
 

@@ -18,8 +18,8 @@ from .types import Document, Outlet, Quote, Speaker, Span
 _LAZY = {
     "Store": ("quotes.store", "Store"),
     "verify": ("quotes.factcheck.verify", "verify"),
-    "trace": ("quotes.factcheck.verify", "trace"),
-    "check": ("quotes.factcheck.verify", "check"),
+    "trace": ("quotes.factcheck.trace", "trace"),
+    "check": ("quotes.factcheck.check", "check"),
 }
 
 __all__ = ["Document", "Extractor", "ModelError", "Outlet", "Quote", "QuotesError", "ReadError",

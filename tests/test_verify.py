@@ -16,7 +16,10 @@ from quotes.sources.reader import read_sources
 from quotes.store.search import normalize, words
 from quotes.store import Store
 from quotes.types import Document, Speaker
-from quotes.factcheck.verify import ClaimError, context_around, trace, verify
+from quotes.factcheck.context import context_around
+from quotes.factcheck.trace import trace
+from quotes.factcheck.verdicts import ClaimError
+from quotes.factcheck.verify import verify
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_133ad203e76a5764.txt"
 LATEST = "The latest coup d\u2019\u00e9tat attempt is an extremely dangerous act of violence"
@@ -321,7 +324,7 @@ def test_chance_counts_the_claim_words_not_shared():
     other word is, and equals the old estimate (shared words only, times the
     ways to place them) when every claim word is as common."""
     from quotes.store.search import Lengths, TermStats
-    from quotes.factcheck.verify import _align, chance
+    from quotes.factcheck.align import _align, chance
 
     stats = TermStats(1000, {"big": 2, "time": 2, "the": 600, "walrus": 0})
     lengths = Lengths(10.0, {2: 99}, 999)  # a tenth of the quotes are two words long

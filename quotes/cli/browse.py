@@ -102,7 +102,7 @@ def show(quote_id: int, db: str, fmt: str, context: int | None = None, paragraph
     if found is None:
         raise StoreError(f"no quote with id {quote_id}")
     if context is not None:
-        from ..factcheck.verify import add_context
+        from ..factcheck.context import add_context
 
         found = add_context(store, found, context, "paragraph" if paragraphs else "sentence")
     if fmt == "table":

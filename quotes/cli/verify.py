@@ -1,6 +1,6 @@
 """``quotes verify``, ``quotes trace`` and ``quotes check``: the fact-checker's commands.
 
-Thin click wrappers over :mod:`quotes.factcheck.verify`.
+Thin click wrappers over :mod:`quotes.factcheck` (verify, trace, check).
 """
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from typing import Any, Iterator
 
 import click
 
-from ..factcheck.verify import Appearance, Hit, Verdict, check, trace, verify
+from ..factcheck.check import check
+from ..factcheck.trace import Appearance, trace
+from ..factcheck.verdicts import Hit, Verdict
+from ..factcheck.verify import verify
 from .common import db_option, open_store
 from .output import emit, output_options
 

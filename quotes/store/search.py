@@ -20,7 +20,7 @@ large store that costs seconds and narrows nothing. Elsewhere the claim's
 longest words narrow the quotes with LIKE/ILIKE.
 
 :func:`quote_lengths` samples how long stored quotes are, for
-:func:`quotes.factcheck.verify.chance`.
+:func:`quotes.factcheck.align.chance`.
 """
 from __future__ import annotations
 
