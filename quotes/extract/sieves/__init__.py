@@ -15,10 +15,10 @@ from typing import Callable
 
 import regex
 
-from .context import Decision, DocContext
-from ..lang import en
-from .mentions import AUX_ADVERBS, DETERMINERS, NOT_NAMES, is_cue_verb, np_after, np_before, speaker_before
-from ..types import Span
+from ..context import Decision, DocContext
+from ...lang import en
+from ..mentions import AUX_ADVERBS, DETERMINERS, NOT_NAMES, is_cue_verb, np_after, np_before, speaker_before
+from ...types import Span
 
 Sieve = Callable[[DocContext, int], "Decision | None"]
 
