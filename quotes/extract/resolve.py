@@ -20,7 +20,7 @@ import itertools
 import regex
 
 from .context import Decision, DocContext
-from .sieves import _clause_subject
+from .sieves.subjects import clause_subject
 from ..lang import en
 from .segment import bmp_twin
 from .mentions import DETERMINERS, NOT_NAMES, np_before, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
@@ -248,7 +248,7 @@ class Resolver:
         for j in range(len(sents) - 1, -1, -1):
             if best is not None and best[0] >= reach[j]:
                 break
-            subj = _clause_subject(self.ctx, *sents[j])
+            subj = clause_subject(self.ctx, *sents[j])
             if subj is not None and subj.start < before and subj.text[:1].isupper() and not is_pronoun(subj.text):
                 key = (subj.start, len(events) + j)
                 if best is None or key > best[:2]:
@@ -287,7 +287,7 @@ class Resolver:
                     issued = m
             if issued is not None:
                 s0, _ = ctx.sentence_of(issued.start())
-                subj = _clause_subject(ctx, s0, issued.start() + 1)
+                subj = clause_subject(ctx, s0, issued.start() + 1)
                 if subj is not None and subj.start < issued.start():
                     name = self.speaker_name(subj, qi)[0]
                     return name, [f"'{mention.text}' was issued by {name}"]

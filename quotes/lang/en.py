@@ -268,3 +268,99 @@ CLOSING_MARKS = "”’»›」』"
 AMBIGUOUS_MARKS = "\"'"
 DOUBLE_MARKS = "“”„\"«»「」『』"
 ALL_MARKS = "“”‘’\"'«»„‚‹›「」『』"
+
+
+# ----------------------------------------------------------------------------------------
+# Words the attribution sieves read (quotes/extract/sieves). Word lists live here; a single
+# word that spells a construction ("according to", "as X put it", "said that") stays in the
+# rule that reads it.
+
+# Cues that do not introduce the quote after them as speech ("called it “…”", "described as “…”").
+WEAK_LEADING_CUES: frozenset[str] = frozenset(
+    "called calls calling describe described describes dubbed labeled labelled".split())
+
+# Reporting verbs whose object is the one spoken to, never the speaker ("told her supporters").
+OBJECT_CUES: frozenset[str] = frozenset("told tells tell asked asks ask warned warns urged urges".split())
+
+# Cues after which a plain object may follow without opening a clause of its own
+# ("told reporters.", "wrote Smith").
+CUES_TAKING_OBJECT: frozenset[str] = frozenset("told tells asked asks wrote writes".split())
+
+# Past-tense forms read as a possible cue behind a quote, besides CUE_VERBS and words in -ed
+# ("“…!” Trump shot back").
+IRREGULAR_PAST: frozenset[str] = frozenset("went shot cut spoke broke chimed began put fired wrote told said".split())
+
+# Words in -s that are no verb of speech behind a quote ("“…” this", "“…” goes").
+NOT_GENERIC_CUES: frozenset[str] = frozenset("was has is as this its his does goes gets".split())
+
+PREPOSITIONS: frozenset[str] = frozenset("to for with from by at on of in into about against toward towards".split())
+MODALS: frozenset[str] = frozenset("will would should could might may can must shall".split())
+ARTICLES: frozenset[str] = frozenset("a an the".split())
+
+# Words that link one clause to another ("… and", "… who", "… because").
+CLAUSE_LINKS: frozenset[str] = frozenset("and or but who which that while as when because since if than".split())
+
+# Words before a reporting verb that make it continue the clause's subject ("and warned", "then said").
+SUBJECT_CONTINUERS: frozenset[str] = frozenset("and but then to".split())
+
+# Words after a cue that open a clause of its own ("said that …", "said he …").
+CLAUSE_AFTER_CUE: frozenset[str] = frozenset("that he she they it i we".split())
+
+# Words right after a cue that begin its object or clause, never an inverted speaker ("said that", "said it").
+NOT_SPEAKER_AFTER_CUE: frozenset[str] = frozenset("that this these those it he she they we i you".split())
+
+# Words that open an adjunct after a cue, not a clause ("said in an interview", "said Monday").
+ADJUNCT_OPENERS: frozenset[str] = frozenset(
+    "in on at during to of after before with from about as when while last this earlier later recently "
+    "monday tuesday wednesday thursday friday saturday sunday yesterday today tonight then again also "
+    "simply flatly bluntly".split())
+
+# Words before a weekday in a time adjunct ("Gov. Mike Pence on Thursday blamed", "last Monday").
+WEEKDAY_PREPOSITIONS: frozenset[str] = frozenset("on last this".split())
+
+# Prepositions of a place or source after a determiner phrase ("a narrator in the Clinton ad asks").
+PLACE_PREPOSITIONS: frozenset[str] = frozenset("in at from on".split())
+
+# Words that open a description of someone not named ("the former chairman", "one voter").
+DESCRIPTION_OPENERS: frozenset[str] = frozenset("the a an one another".split())
+
+# Abbreviated titles and suffixes whose full stop ends no sentence ("Sen.", "Gov.", "Jr.").
+NAME_ABBREVIATIONS: frozenset[str] = frozenset(
+    "mr mrs ms dr sen rep gov gen rev lt col sgt capt prof st jr sr".split())
+
+# Particles after a verb ("screamed back", "shot out").
+VERB_PARTICLES: frozenset[str] = frozenset("back out in up on again".split())
+
+# Words that open a new clause or phrase after a quote: what follows them does not credit it.
+NOT_AFTER_QUOTE: frozenset[str] = frozenset("and but while or nor of at to which who whom whose".split())
+
+# Negations (apostrophes straight): a would-be speaker phrase holding one is a clause.
+NEGATIONS: frozenset[str] = frozenset("can't won't don't doesn't didn't isn't wasn't not".split())
+
+NUMBER_WORDS: frozenset[str] = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety hundred thousand million several many few".split())
+
+# Words that are no verb after a would-be subject.
+NOT_VERBS: frozenset[str] = frozenset(
+    "of and or but to in on at for with from by as than who which that whose "
+    "de del van von al bin before after during since until while when where whether if "
+    "because though although".split())
+
+# Words that open a sentence without being its subject.
+SENTENCE_OPENERS: frozenset[str] = frozenset(
+    "given even soon later earlier before after when while although though because since "
+    "if as once until despite also still meanwhile however yet instead moreover".split())
+
+# Determiners of a subject phrase of common nouns ("The lawsuit contends", "Her economic plan").
+SUBJECT_DETERMINERS: frozenset[str] = frozenset("the a an his her its their our this".split())
+
+# Finite verbs (besides the cues) that follow a subject.
+FINITE_VERBS: frozenset[str] = frozenset(
+    "is was are were has had have will would can could may might must should does did "
+    "says said began made took gave came got saw knew thought found kept left held brought "
+    "felt sent ran won lost met paid went wrote told spoke".split())
+
+# Lower-case particles inside a name on a line of its own ("Ana de la Cruz, 24, Phoenix").
+NAME_LINE_PARTICLES: tuple[str, ...] = ("de", "la", "del", "van", "von", "bin", "al")
