@@ -1,4 +1,4 @@
--- quotes schema at revision 0006
+-- quotes schema at revision 0007
 -- written by scripts/snapshot_schema.py from the migrations; do not edit
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
@@ -18,14 +18,6 @@ CREATE TABLE documents (
 	extracted_at VARCHAR(32), author TEXT, 
 	CONSTRAINT pk_documents PRIMARY KEY (id), 
 	CONSTRAINT uq_documents_path_sha256 UNIQUE (path, sha256)
-);
-CREATE TABLE speakers (
-	id INTEGER NOT NULL, 
-	name TEXT NOT NULL, 
-	"key" TEXT NOT NULL, 
-	type VARCHAR(32) DEFAULT 'unknown' NOT NULL, 
-	CONSTRAINT pk_speakers PRIMARY KEY (id), 
-	CONSTRAINT uq_speakers_key UNIQUE ("key")
 );
 CREATE TABLE outlets (
 	id INTEGER NOT NULL, 
@@ -137,4 +129,27 @@ CREATE TABLE "speaker_mentions" (
 	CONSTRAINT fk_speaker_mentions_document_id_documents FOREIGN KEY(document_id) REFERENCES documents (id) ON DELETE CASCADE
 );
 CREATE INDEX ix_speaker_mentions_document_id ON speaker_mentions (document_id);
-INSERT INTO alembic_version (version_num) VALUES ('0006');
+CREATE TABLE "speakers" (
+	id INTEGER NOT NULL, 
+	name TEXT NOT NULL, 
+	"key" TEXT NOT NULL, 
+	type VARCHAR(32) DEFAULT 'unknown' NOT NULL, 
+	document_id INTEGER, 
+	evidence TEXT, 
+	CONSTRAINT pk_speakers PRIMARY KEY (id), 
+	CONSTRAINT uq_speakers_key UNIQUE ("key"), 
+	CONSTRAINT fk_speakers_document_id_documents FOREIGN KEY(document_id) REFERENCES documents (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_speakers_document_id ON speakers (document_id);
+CREATE TABLE speaker_links (
+	id INTEGER NOT NULL, 
+	"key" TEXT NOT NULL, 
+	speaker_id INTEGER NOT NULL, 
+	speaker_name TEXT NOT NULL, 
+	from_name TEXT, 
+	how VARCHAR(16) NOT NULL, 
+	at VARCHAR(32) NOT NULL, 
+	CONSTRAINT pk_speaker_links PRIMARY KEY (id)
+);
+CREATE INDEX ix_speaker_links_key ON speaker_links ("key");
+INSERT INTO alembic_version (version_num) VALUES ('0007');

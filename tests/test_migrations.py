@@ -13,8 +13,10 @@ from quotes.store.schema import metadata
 from quotes.store import Store, migrations_dir
 
 TABLES = {"documents", "speakers", "speaker_aliases", "outlets", "quotes", "speaker_mentions",
-          "attributions", "speaker_names", "quote_names", "speaker_tokens", "speaker_mention_keys", "speaker_pins"}
+          "attributions", "speaker_names", "quote_names", "speaker_tokens", "speaker_mention_keys", "speaker_pins",
+          "speaker_links"}
 EVIDENCE = {"speaker_names", "quote_names", "speaker_tokens", "speaker_mention_keys", "speaker_pins"}  # 0005
+LATER = {"speaker_links"}  # 0007
 SEARCH = "quote_search"  # revision 0002: FTS5 index (and its shadow tables), not in quotes.store.schema
 
 
@@ -135,7 +137,7 @@ def test_0005_backfills_speaker_evidence_and_changes_no_old_row(db_path):
     store.add(doc, [quote(doc.text, "\u201cNo,\u201d", speaker=Speaker("Maduro", "person", span(doc.text, "Maduro")))],
               "rules")
     store.close()
-    old = TABLES - EVIDENCE
+    old = TABLES - EVIDENCE - LATER
 
     def dump() -> dict[str, list]:
         con = sqlite3.connect(db_path)
@@ -145,7 +147,7 @@ def test_0005_backfills_speaker_evidence_and_changes_no_old_row(db_path):
 
     before = dump()
     store = Store(db_path)
-    store.upgrade("head")
+    store.upgrade("0006")
     assert dump() == before
     ev = {t: sorted(tuple(r) for r in store.execute(f"select * from {t}")) for t in sorted(EVIDENCE)}
     assert ev["speaker_names"] == [(1, "jane smith", "Jane Smith", "person"), (2, "bob jones", "Bob Jones", "person"),
@@ -157,6 +159,9 @@ def test_0005_backfills_speaker_evidence_and_changes_no_old_row(db_path):
                                            ("nicolas", "nicolas maduro")])
     assert [(q["id"], q["speaker"]["name"]) for q in store.quotes(speaker="maduro")] == [
         (4, "Nicolás Maduro"), (6, "Maduro")]
+    store.upgrade("head")  # 0007 drops no alias here: 0005 pinned every alias that is no speaker's key
+    assert store.execute("select id, name, key, type from speakers order by id") == before["speakers"]
+    assert store.execute("select * from speaker_aliases order by id") == before["speaker_aliases"]
     store.downgrade("0004")
     assert dump() == before
     assert not EVIDENCE & tables(db_path)
@@ -167,15 +172,14 @@ def test_0006_drops_two_speaker_indexes_and_the_mention_foreign_key_and_no_row(d
     and the mentions' foreign key to speakers (a table rebuild on SQLite); every row stays,
     with its id, and the downgrade puts all three back."""
     store = Store(db_path)
-    store.upgrade("0005")
-    store._ready = True  # write at 0005
-    for doc, found in corpus():
+    for doc, found in corpus():  # written at head, then taken down to 0005
         store.add(doc, found, "rules")
+    store.downgrade("0005")
     store.close()
 
     def dump() -> dict[str, list]:
         con = sqlite3.connect(db_path)
-        out = {t: con.execute(f"select * from {t} order by 1").fetchall() for t in sorted(TABLES)}
+        out = {t: con.execute(f"select * from {t} order by 1").fetchall() for t in sorted(TABLES - LATER)}
         con.close()
         return out
 
@@ -199,3 +203,43 @@ def test_0006_drops_two_speaker_indexes_and_the_mention_foreign_key_and_no_row(d
     store.downgrade("0005")
     assert dump() == before
     assert shape() == (indexes, fks)
+
+
+def read(path: str, sql: str) -> list[tuple]:
+    """Rows read straight from the file (a Store would migrate it to head first)."""
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_0007_drops_the_aliases_the_old_resolution_made_and_moves_no_quote(db_path):
+    """Revision 0007 adds speakers.document_id and .evidence and speaker_links; it drops the
+    aliases the old writer made by itself (a one-word key joined to a full name, unpinned), so
+    no new document joins a speaker through them, and moves no stored quote. A downgrade
+    takes the columns and the table away and keeps every other row."""
+    store = Store(db_path)
+    for doc, found in corpus():
+        store.add(doc, found, "rules")
+    store.downgrade("0006")
+    con = sqlite3.connect(db_path)
+    with con:  # what the old resolution left: "smith" joined Jane Smith by itself; "jones" a merge pinned
+        con.execute("INSERT INTO speaker_aliases (speaker_id, alias_key) VALUES (1, 'smith'), (2, 'jones')")
+        con.execute("INSERT INTO speaker_pins (key) VALUES ('jones')")
+    con.close()
+    owners = "select quote_id, speaker_id, mention_id from attributions order by quote_id"
+    before = read(db_path, owners)
+    store = Store(db_path)
+    store.upgrade("0007")
+    assert read(db_path, "select alias_key from speaker_aliases order by alias_key") == [
+        ("bob jones",), ("jane smith",), ("jones",), ("nicolas maduro",)]
+    assert read(db_path, owners) == before
+    assert read(db_path, "select count(*) from speakers where document_id is null and evidence is null") == [(3,)]
+    assert read(db_path, "select count(*) from speaker_links") == [(0,)]
+    store.downgrade("0006")
+    assert read(db_path, owners) == before
+    assert [r[1] for r in read(db_path, "pragma table_info(speakers)")] == ["id", "name", "key", "type"]
+    assert "speaker_links" not in tables(db_path)
+    store.upgrade("head")
+    assert list(Store(db_path).quotes()) == expected_objects()

@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from conftest import ARTICLE_A, corpus, expected_objects, quote, span
 from quotes.errors import StoreError
-from quotes.store import Store
+from quotes.store import Store, identity
 from quotes.types import Document, Quote, Span, Speaker
 
 
@@ -81,47 +81,64 @@ def said(i: int, name: str | None, mention: str | None = None, kind: str = "pers
 
 
 def resolved(store: Store) -> tuple[list[tuple], list[tuple]]:
-    """The speakers table (name, type, quotes, aliases) and which speaker each quote has, by
-    document path: what must not depend on the order documents were stored in."""
-    table = sorted((s["name"], s["type"], s["quotes"], tuple(s["aliases"])) for s in store.speakers())
+    """The speakers table (name, type, quotes, document, aliases) and which speaker each quote
+    has, by document path: what must not depend on the order documents were stored in. A
+    document's own speaker is shown with its document's path, not its id (ids follow the order)."""
+    paths = {d["id"]: d["path"] for d in store.documents()}
+
+    def show(key: str) -> str:
+        scope = identity.scope_of(key)
+        return key if scope is None else f"{identity.base_key(key)} #{paths[scope]}"
+
+    table = sorted((s["name"], s["type"], s["quotes"], s["document"] and paths[s["document"]],
+                    tuple(sorted(map(show, s["aliases"])))) for s in store.speakers())
     owners = sorted((q["document"]["path"], q["start"], q["speaker"] and q["speaker"]["name"])
                     for q in store.quotes())
     return table, owners
 
 
-def test_one_word_name_joins_the_one_full_name_containing_it(filled_db):
+def test_a_surname_alone_stays_in_its_document(filled_db):
     store = Store(filled_db)
     store.add(*said(1, "Maduro", "President Maduro"), "rules")
-    assert [s for s in store.speakers() if "maduro" in s["aliases"]] == [
-        {"id": 3, "name": "Nicol\u00e1s Maduro", "type": "person", "quotes": 2,
-         "aliases": ["maduro", "nicolas maduro"]}]
-    assert [x["speaker"]["name"] for x in store.quotes(speaker="president maduro")] == ["Nicol\u00e1s Maduro"] * 2
+    table = {s["name"]: (s["id"], s["quotes"], s["document"], s["evidence"], s["aliases"]) for s in store.speakers()}
+    assert table["Nicol\u00e1s Maduro"] == (3, 1, None, "full name", ["nicolas maduro"])
+    assert table["Maduro"] == (4, 1, 3, "first name or surname alone", ["maduro #3"])
+    # a lookup by the word still finds both, each under its own speaker
+    assert [x["speaker"]["name"] for x in store.quotes(speaker="president maduro")] == ["Nicol\u00e1s Maduro", "Maduro"]
 
 
-def test_an_ambiguous_word_splits_off_and_a_merge_joins_it_again(filled_db):
+def test_adding_a_document_never_moves_a_stored_quote_and_a_merge_says_so(filled_db):
     store = Store(filled_db)
     store.add(*said(1, "Maduro"), "rules")
-    assert len(list(store.speakers())) == 3  # joined Nicolás Maduro
-    store.add(*said(2, "Moises Maduro"), "rules")  # now two full names have "maduro"
+    owners = "select quote_id, speaker_id from attributions order by quote_id"
+    before = [tuple(r) for r in store.execute(owners)]
+    store.add(*said(2, "Moises Maduro"), "rules")  # a second full name with "maduro": nothing moves
+    store.add(*said(3, "Nicol\u00e1s Maduro"), "rules")  # the same full name: joins it, moves nothing
+    assert [tuple(r) for r in store.execute(owners)][:len(before)] == before
     table = {s["name"]: (s["quotes"], s["aliases"]) for s in store.speakers()}
-    assert table["Maduro"] == (1, ["maduro"])
-    assert table["Nicol\u00e1s Maduro"] == (1, ["nicolas maduro"])
+    assert table["Maduro"] == (1, ["maduro #3"])
+    assert table["Nicol\u00e1s Maduro"] == (2, ["nicolas maduro"])
     assert table["Moises Maduro"] == (1, ["moises maduro"])
-    # every speaker with the word, as before: exact alias plus the word index
+    # every speaker with the word, as before: the word index finds a document's own speakers too
     assert [q["speaker"]["name"] for q in store.quotes(speaker="maduro")] == [
-        "Nicol\u00e1s Maduro", "Maduro", "Moises Maduro"]
-    store.merge_speakers("Nicolás Maduro", "Moises Maduro")
+        "Nicol\u00e1s Maduro", "Maduro", "Moises Maduro", "Nicol\u00e1s Maduro"]
+    store.merge_speakers("Nicolás Maduro", "maduro #3")
     assert [(s["name"], s["quotes"], s["aliases"]) for s in store.speakers()][0] == (
-        "Nicol\u00e1s Maduro", 3, ["maduro", "moises maduro", "nicolas maduro"])
+        "Nicol\u00e1s Maduro", 3, ["maduro #3", "nicolas maduro"])
+    links = store.execute("select key, speaker_name, from_name, how from speaker_links")
+    assert [tuple(r) for r in links] == [("maduro #3", "Nicol\u00e1s Maduro", "Maduro", "merge")]
 
 
 DOCS = [
     ("Nicol\u00e1s Maduro", "President Nicol\u00e1s Maduro"), ("Maduro", None), ("Nicolas Maduro", "Maduro"),
     ("Nicolas Maduro", None),  # two plain spellings against one accented: the plain one names him
-    ("Kim Jong-un", None), ("Kim", None), ("Kim Yong-nam", None),  # "kim" is ambiguous: no merge
+    ("Kim Jong-un", None), ("Kim", None), ("Kim Yong-nam", None),  # a surname alone: its document's own
     ("Martin O\u2019Malley", None), ("Martin O'Malley", "O'Malley"), ("Martin O'Malley", None),
     ("Jane Smith", "Smith"), ("Smith", None),
     ("Xi", None), ("Xi Jinping", "Xi"), ("the President", None), ("Reuters", None),
+    ("police", None), ("Joburg Central police", None), ("police", None), ("the minister", None),
+    ("the minister", None), ("official", None), ("official", None), ("His family", None), ("Family Kim", None),
+    ("Carlos", None), ("Carlos Duarte", "Duarte"), ("Carlos Nava", None),
 ]
 
 
@@ -143,12 +160,25 @@ def test_speakers_are_the_same_whatever_the_order(tmp_path, how):
         for doc, found in order:
             other.add(doc, found, "rules")
     assert resolved(other) == want
-    table = {name: (quotes, aliases) for name, _, quotes, aliases in want[0]}
-    assert table["Nicolas Maduro"] == (4, ("maduro", "nicolas maduro"))
-    assert table["Kim"] == (1, ("kim",)) and table["Kim Jong-un"][0] == table["Kim Yong-nam"][0] == 1
-    assert table["Martin O'Malley"] == (3, ("martin o'malley", "o'malley"))
-    assert table["Jane Smith"] == (2, ("jane smith", "smith"))
-    assert table["Xi Jinping"] == (2, ("xi", "xi jinping"))
+    table: dict[str, list[tuple]] = {}
+    for name, _, quotes, document, aliases in want[0]:
+        table.setdefault(name, []).append((quotes, document, aliases))
+    assert table["Nicolas Maduro"] == [(3, None, ("nicolas maduro",))]
+    assert table["Maduro"] == [(1, "docs/01.txt", ("maduro #docs/01.txt",))]
+    assert table["Kim"] == [(1, "docs/05.txt", ("kim #docs/05.txt",))]
+    assert table["Kim Jong-un"][0][0] == table["Kim Yong-nam"][0][0] == 1
+    assert table["Martin O'Malley"] == [(3, None, ("martin o'malley",))]
+    assert table["Jane Smith"] == [(1, None, ("jane smith",))] and table["Smith"][0][:2] == (1, "docs/11.txt")
+    assert table["Xi Jinping"] == [(1, None, ("xi jinping",))] and table["Xi"][0][:2] == (1, "docs/12.txt")
+    # generic groups, titles and unnamed speakers: one speaker per document, never shared
+    assert [t[:2] for t in table["police"]] == [(1, "docs/16.txt"), (1, "docs/18.txt")]
+    assert table["Joburg Central police"] == [(1, None, ("joburg central police",))]
+    assert [t[:2] for t in table["the minister"]] == [(1, "docs/19.txt"), (1, "docs/20.txt")]
+    assert [t[:2] for t in table["official"]] == [(1, "docs/21.txt"), (1, "docs/22.txt")]
+    assert [t[:2] for t in table["His family"]] == [(1, "docs/23.txt")]
+    assert [t[:2] for t in table["Family Kim"]] == [(1, "docs/24.txt")]
+    assert [t[:2] for t in table["Carlos"]] == [(1, "docs/25.txt")]
+    assert table["Carlos Duarte"] == [(1, None, ("carlos duarte",))]
 
 
 def test_a_writer_sees_what_another_connection_committed(db_path):
@@ -156,13 +186,14 @@ def test_a_writer_sees_what_another_connection_committed(db_path):
     one, two = Store(db_path), Store(db_path)
     one.add(*said(1, "Nicolás Maduro"), "rules")
     one.add(*said(2, "Jane Smith"), "rules")  # one's caches now hold both
-    two.add(*said(3, "Moises Maduro"), "rules")
-    one.add(*said(4, "Maduro"), "rules")  # must see Moises: "maduro" is ambiguous
-    one.add(*said(5, "Bob Jones"), "rules")
+    two.add(*said(3, "Nicolas Maduro"), "rules")  # two: the same speaker, spelled another way
+    two.add(*said(4, "Nicolas Maduro"), "rules")
+    one.add(*said(5, "Nicolás Maduro"), "rules")  # must count two's spellings: 2 to 2, the smaller wins
+    one.add(*said(6, "Bob Jones"), "rules")
     assert sorted((s["name"], s["quotes"]) for s in Store(db_path).speakers()) == [
-        ("Bob Jones", 1), ("Jane Smith", 1), ("Maduro", 1), ("Moises Maduro", 1), ("Nicolás Maduro", 1)]
+        ("Bob Jones", 1), ("Jane Smith", 1), ("Nicolas Maduro", 4)]
     ids = [r[0] for r in Store(db_path).execute("select id from quotes order by id")]
-    assert ids == [1, 2, 3, 4, 5]
+    assert ids == [1, 2, 3, 4, 5, 6]
 
 
 def test_a_failed_write_leaves_nothing_and_the_next_one_is_whole(db_path, monkeypatch):
@@ -196,9 +227,11 @@ def _fresh(path: str, docs: list) -> Store:
     return store
 
 
-def test_mention_names_become_aliases_but_pronouns_do_not(filled_db):
+def test_speaker_keys_are_the_names_not_the_mentions(filled_db):
+    """A speaker's keys are the names quotes gave it ("Smith" and "he" are mentions of Jane
+    Smith and Bob Jones in their document, not keys other documents could join by)."""
     keys = {k for (k,) in Store(filled_db).execute("select alias_key from speaker_aliases")}
-    assert keys == {"jane smith", "smith", "bob jones", "nicolas maduro"}
+    assert keys == {"jane smith", "bob jones", "nicolas maduro"}
 
 
 @pytest.mark.parametrize("query, ids", [

@@ -86,7 +86,7 @@ def test_merge_speakers(filled):
     assert result == {"id": 1, "name": "Jane Smith", "merged": "Bob Jones", "quotes": 1}
     assert [q["id"] for q in store.quotes(speaker="bob jones")] == [1, 2, 3]
     with pytest.raises(StoreError, match="already the same speaker"):
-        store.merge_speakers("smith", "bob jones")
+        store.merge_speakers("jane smith", "bob jones")
     assert count(store, "speakers") == 2
 
 

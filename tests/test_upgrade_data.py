@@ -20,9 +20,10 @@ TABLES = ("documents", "quotes", "attributions", "speakers", "speaker_aliases", 
 
 
 # The columns of the 0001 schema: later revisions may add columns (documents.author in
-# 0004), never drop or change these.
+# 0004, speakers.document_id and speakers.evidence in 0007), never drop or change these.
 COLUMNS_0001 = {
     "documents": "id, path, url, external_id, sha256, title, publisher, date, text, engine, extracted_at",
+    "speakers": "id, name, key, type",
 }
 
 

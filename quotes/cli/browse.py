@@ -65,7 +65,8 @@ def speakers(ctx: click.Context, db: str, fmt: str) -> None:
     """Canonical speakers with quote counts (and `speakers merge`)."""
     ctx.obj = db
     if ctx.invoked_subcommand is None:
-        emit(open_store(db).speakers(), fmt, columns=("id", "name", "type", "quotes", "aliases"))
+        emit(open_store(db).speakers(), fmt, columns=("id", "name", "type", "quotes", "document", "evidence", "aliases"),
+             table_columns=("id", "name", "type", "quotes", "document", "aliases"))
 
 
 @speakers.command("merge")

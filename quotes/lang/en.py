@@ -364,3 +364,62 @@ FINITE_VERBS: frozenset[str] = frozenset(
 
 # Lower-case particles inside a name on a line of its own ("Ana de la Cruz, 24, Phoenix").
 NAME_LINE_PARTICLES: tuple[str, ...] = ("de", "la", "del", "van", "von", "bin", "al")
+
+# ---- Speaker identity across documents (quotes/store/identity.py, issue 18): which words of a
+# speaker's name say who it is. Folded (lower case, no accents, no full stops).
+
+# Titles, honorifics and roles: a name made of these alone names a role, not a holder ("the
+# Prime Minister", "Head of State", "FRMF president"); before a name they are not part of it.
+ROLE_WORDS: frozenset[str] = frozenset(
+    "mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend fr father sister brother "
+    "president presidents vice vice-president deputy prime minister ministers premier chancellor "
+    "secretary secretary-general general gen sen senator senators rep representative congressman "
+    "congresswoman gov governor mayor judge justice king queen prince princess pope sheikh ayatollah "
+    "emir sultan col colonel lt lieutenant capt captain sgt sergeant adm admiral cmdr commander maj "
+    "major constable inspector superintendent commissioner detective officer officers official officials "
+    "spokesman spokeswoman spokesperson spokespeople spokesmen director directors chief head heads "
+    "chairman chairwoman chairperson chair ceo cfo coo founder co-founder president-elect leader "
+    "leaders lawmaker lawmakers legislator mp mps mla mlas mep councillor councilor alderman envoy "
+    "ambassador consul adviser advisor advisers advisors aide aides attorney prosecutor lawyer "
+    "elder elders principal headmaster dean rector provost chancellor coach manager executive "
+    "candidate nominee incumbent speaker former late acting interim assistant associate senior "
+    "junior member members datuk dato seri sri tun haji hon honourable honorable excellency "
+    "presidente ministro ministra senador senadora diputado diputada alcalde gobernador jefe "
+    "señor senor senora señora don dona doña monsieur madame herr frau".split())
+
+# Words that are no one's name: institutions, groups and common nouns as they head or fill a
+# generic name ("police", "Foreign Ministry", "Judicial Service Commission", "His family"),
+# time words, and the modifiers every country's institutions share.
+GENERIC_NAME_WORDS: frozenset[str] = frozenset(
+    "police government govt ministry ministries department departments office offices agency "
+    "agencies authority authorities administration cabinet council committee commission "
+    "commissions court courts tribunal board bureau service services force forces army navy "
+    "military party parties union unions association federation league coalition alliance "
+    "movement group groups team staff family families company firm corporation organisation "
+    "organization institute institution university school hospital bank fund foundation "
+    "parliament congress senate assembly house chamber legislature republic kingdom state states "
+    "nation nations people public community city county province region district municipality "
+    "embassy consulate mission delegation secretariat presidency palace constitution "
+    "foreign affairs home interior defence defense finance treasury health education justice "
+    "security trade industry labour labor agriculture environment energy transport tourism "
+    "culture information communications youth sports women social welfare immigration customs "
+    "revenue tax national federal central supreme high general public civil judicial electoral "
+    "legislative executive joint special first new local provincial regional municipal "
+    "international world global media news press statement report letter source sources "
+    "residents witnesses officials experts analysts critics activists protesters supporters "
+    "voters workers students teachers doctors nurses parents relatives friends neighbours "
+    "neighbors insiders observers "
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow "
+    "january february march april may june july august september october november december".split())
+
+# Words that begin a description of someone unnamed, never a name ("same official", "his
+# family", "one party leader", "two officials").
+DESCRIPTION_WORDS: frozenset[str] = frozenset(
+    "a an this that these those his her its their our my your one some same another other "
+    "several many few two three four five both each every any such".split())
+
+# Small words inside a name that are no name of their own ("Workers' Party of Korea",
+# "Ana de la Cruz", "Al Hashemi").
+NAME_PARTICLES: frozenset[str] = frozenset(
+    "of the and for on to in at & de del la le las los da das do dos di du van von der den ter "
+    "al el bin ibn binti bint y e".split())

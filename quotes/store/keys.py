@@ -77,22 +77,3 @@ def is_name(mention: str) -> bool:
 def like_escape(text: str, escape: str = "\\") -> str:
     """Escape LIKE wildcards so user input only ever matches literally."""
     return text.replace(escape, escape * 2).replace("%", escape + "%").replace("_", escape + "_")
-
-
-# Words of a full name that never stand for the whole person on their own.
-_NOT_A_NAME = frozenset("jr sr ii iii iv de del la le da di du van von der den al el bin ibn".split())
-
-
-def surname_like(word: str) -> bool:
-    """True when a one-word key may name the one full-name speaker containing it
-    ("maduro" for Nicolás Maduro, "kim" for Kim Jong-un while he is the only Kim):
-    not a title, pronoun, particle or initial, and no digits."""
-    return (len(word) > 1 and " " not in word and not any(c.isdigit() for c in word)
-            and word not in TITLES and word not in PRONOUNS and word not in DETERMINERS
-            and word not in _NOT_A_NAME)
-
-
-def key_words(key: str) -> list[str]:
-    """The distinct words of a multi-word key, in order (what the speaker word index holds)."""
-    words = key.split()
-    return list(dict.fromkeys(words)) if len(words) > 1 else []

@@ -272,13 +272,18 @@ def document_matches(ref: str | int) -> ColumnElement:
 
 
 def speaker_ref(ref: str | int) -> Select:
-    """One speaker named on the command line: an id, or an exact key/alias."""
+    """The speakers a reference on the command line names: an id; an exact key or alias
+    (``"nicolas maduro"``, a document's own ``"maduro #3"``); or a name, folded, with the
+    documents' own speakers of that name (``"Maduro"``: every ``"maduro #N"``)."""
     ref = str(ref).strip()
     if ref.isdigit():
         return select(_s.c.id).where(_s.c.id == int(ref))
     key = fold_key(ref)
-    by_alias = select(speaker_aliases.c.speaker_id).where(speaker_aliases.c.alias_key == key)
-    return by_alias.union(select(_s.c.id).where(_s.c.key == key))
+    exact = sorted({key, " ".join(ref.lower().split())})
+    _al = speaker_aliases
+    by_alias = select(_al.c.speaker_id).where(or_(
+        _al.c.alias_key.in_(exact), _al.c.alias_key.like(literal(like_escape(key) + " #%"), escape="\\")))
+    return by_alias.union(select(_s.c.id).where(_s.c.key.in_(exact)))
 
 
 # -------------------------------------------------------------- aggregates
@@ -289,7 +294,8 @@ def speakers_select() -> Select:
         select(func.count(_a.c.id)).where(_a.c.speaker_id == _s.c.id).scalar_subquery()
     ).label("quotes")
     return (
-        select(_s.c.id, _s.c.name, _s.c.type, _s.c.key, count, speaker_aliases.c.alias_key)
+        select(_s.c.id, _s.c.name, _s.c.type, _s.c.key, count, _s.c.document_id, _s.c.evidence,
+               speaker_aliases.c.alias_key)
         .select_from(_s.outerjoin(speaker_aliases, speaker_aliases.c.speaker_id == _s.c.id))
         .order_by(count.desc(), _s.c.name, _s.c.id, speaker_aliases.c.alias_key)
     )

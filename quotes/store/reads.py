@@ -80,13 +80,16 @@ class Reads:
         return found
 
     def speakers(self) -> Iterator[dict[str, Any]]:
-        """Canonical speakers, most quoted first, with their alias keys."""
+        """Canonical speakers, most quoted first, with the document a speaker is the own speaker
+        of (None: shared by every document that gives its key), the evidence that decided which
+        (None: stored before revision 0007) and their alias keys."""
         rows = self._rows(queries.speakers_select())
         for _, group in itertools.groupby(rows, key=lambda r: r.id):
             group = list(group)
             first = group[0]
             yield {
                 "id": first.id, "name": first.name, "type": first.type, "quotes": first.quotes,
+                "document": first.document_id, "evidence": first.evidence,
                 "aliases": [r.alias_key for r in group if r.alias_key is not None],
             }
 

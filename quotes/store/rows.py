@@ -5,8 +5,8 @@ from typing import Any, Iterator, Sequence
 
 from sqlalchemy import Connection, insert, text
 
-from .schema import (attributions, outlets, quote_names, quotes, speaker_aliases, speaker_mention_keys,
-                     speaker_mentions, speaker_names, speaker_pins, speaker_tokens, speakers)
+from .schema import (attributions, outlets, quote_names, quotes, speaker_aliases, speaker_links,
+                     speaker_mention_keys, speaker_mentions, speaker_names, speaker_pins, speaker_tokens, speakers)
 
 
 def _chunks(values: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
@@ -21,16 +21,19 @@ _COLUMNS = {
                      "outlet_text", "cue_start", "cue_end", "cue_text", "sieve", "confidence", "explanation"),
     "quote_names": ("quote_id", "name_id"),
     "speaker_names": ("key", "name", "type"),
-    "speakers": ("name", "key", "type"),
+    "speakers": ("name", "key", "type", "document_id", "evidence"),
     "outlets": ("name", "key"),
     "speaker_aliases": ("speaker_id", "alias_key"),
     "speaker_tokens": ("token", "alias_key"),
     "speaker_mention_keys": ("key",),
     "speaker_pins": ("key",),
+    "speaker_links": ("key", "speaker_id", "speaker_name", "from_name", "how", "at"),
 }
 _TABLES = {t.name: t for t in (quotes, speaker_mentions, attributions, quote_names, speaker_names, speakers,
-                               outlets, speaker_aliases, speaker_tokens, speaker_mention_keys, speaker_pins)}
-_WITH_ID = {"quotes", "speaker_mentions", "attributions", "speaker_names", "speakers", "speaker_aliases", "outlets"}
+                               outlets, speaker_aliases, speaker_tokens, speaker_mention_keys, speaker_pins,
+                               speaker_links)}
+_WITH_ID = {"quotes", "speaker_mentions", "attributions", "speaker_names", "speakers", "speaker_aliases", "outlets",
+            "speaker_links"}
 _INSERT_SQL = {  # the writer's INSERT of each table on SQLite, ids given for tables with one
     table: (f"INSERT INTO {table} ({', '.join(chr(34) + c + chr(34) for c in names)}) "
             f"VALUES ({', '.join('?' * len(names))})")

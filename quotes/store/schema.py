@@ -60,6 +60,11 @@ speakers = Table(
     Column("name", Text, nullable=False),
     Column("key", Text, nullable=False, unique=True),
     Column("type", String(32), nullable=False, server_default="unknown"),
+    # revision 0007: the document a speaker is the own speaker of (NULL: shared by every document
+    # that gives its key) and the evidence that decided which (quotes.store.identity)
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE")),
+    Column("evidence", Text),
+    Index(None, "document_id"),
 )
 
 speaker_aliases = Table(
@@ -174,4 +179,19 @@ speaker_pins = Table(  # alias keys put where they are by `speakers merge`: neve
     "speaker_pins",
     metadata,
     Column("key", Text, primary_key=True),
+)
+
+# ---- revision 0007: quotes moved between speakers by hand (issue #18), for `explain`.
+
+speaker_links = Table(  # each alias key `speakers merge` moved, where to, and when
+    "speaker_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", Text, nullable=False),  # the alias key moved (a quote named by it moved with it)
+    Column("speaker_id", Integer, nullable=False),  # the speaker it joined (which a later merge may fold)
+    Column("speaker_name", Text, nullable=False),  # that speaker's name then
+    Column("from_name", Text),  # the name of the speaker it left
+    Column("how", String(16), nullable=False),  # merge
+    Column("at", String(32), nullable=False),  # ISO 8601, UTC
+    Index(None, "key"),
 )

@@ -1,21 +1,23 @@
-"""Canonical speakers, kept up to date as quotes are written (issue #4).
+"""Canonical speakers, kept up to date as quotes are written (issues #4 and #18).
 
-Canonical speakers are a function of what has been stored, not of the order it arrived in:
-every multi-word name key ("nicolas maduro") is a speaker; a one-word key ("maduro", from a
-name or a name-like mention) belongs to the one full-name speaker one of whose words it is,
-or, when there is none or several ("kim" for Kim Jong-un and Kim Yong-nam), is a speaker of
-its own if some quote was given that name, else no one's alias. A speaker is called by the
-most frequent spelling of its key (ties: the smallest string), and typed by its most frequent
-known type. ``speakers merge`` pins the merged keys where it put them.
+Which quotes share a speaker is decided by :mod:`.identity` from each quote's own evidence:
+a key every document shares for a full name, an organisation's or a country's name, or a name
+with its organisation; a key of the quote's document alone (``"police #17"``) for anything
+else. A key is one speaker, created with its first quote; a later document joins it only by
+giving the same key, so adding a document never moves a stored quote. ``speakers merge``
+folds one speaker into another, pins the keys it moved there and records that it did
+(``speaker_links``, which ``explain`` reads). A speaker is called by the most frequent
+spelling of its key (ties: the smallest string) and typed by its most frequent known type:
+both a function of what is stored, not of the order it arrived in.
 """
 from __future__ import annotations
 
-import functools
+import datetime as _dt
 from typing import Any, Iterable
 
 from sqlalchemy import select, text
 
-from .keys import key_words, surname_like
+from .identity import token_words
 from .legacy import _fold
 from .rows import RowWriter, _chunks
 from .schema import speaker_aliases
@@ -26,20 +28,8 @@ from .schema import speaker_aliases
 # mention's speaker is its attribution's, and a quote named by key K has K's speaker.
 _FOLD_MENTIONS_SQL = ("UPDATE speaker_mentions SET speaker_id = ? WHERE id IN "
                       "(SELECT mention_id FROM attributions WHERE speaker_id = ? AND mention_id IS NOT NULL)")
-_NAMED_BY = ("EXISTS (SELECT 1 FROM quote_names qn JOIN speaker_names n ON n.id = qn.name_id "
-             "WHERE qn.quote_id = {}.quote_id AND n.key = :k)")  # the quote's name has key :k
-_MOVE_MENTIONS_SQL = ("UPDATE speaker_mentions SET speaker_id = :d WHERE id IN (SELECT a.mention_id FROM "
-                      f"attributions a WHERE a.speaker_id = :s AND {_NAMED_BY.format('a')})")
-_MOVE_ATTRIBUTIONS_SQL = ("UPDATE attributions SET speaker_id = :d WHERE speaker_id = :s AND "
-                          f"{_NAMED_BY.format('attributions')}")
 _COUNT_NAMES_SQL = ("SELECT qn.name_id, count(*) FROM attributions a JOIN quote_names qn ON qn.quote_id = a.quote_id "
                     "WHERE a.speaker_id = ? AND qn.name_id IN ({}) GROUP BY qn.name_id")  # speaker, name ids
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _surname_words(key: str) -> tuple[str, ...]:
-    """The words of a multi-word key that may stand for it alone (none for a one-word key)."""
-    return tuple(w for w in key_words(key) if surname_like(w))
 
 
 class SpeakerResolver(RowWriter):
@@ -48,11 +38,6 @@ class SpeakerResolver(RowWriter):
     Caches mirror the database (every write goes through them too). On SQLite they are kept
     across transactions while ``PRAGMA data_version`` is unchanged, i.e. while no other
     connection has committed; otherwise, and on any failure, they are dropped.
-
-    Resolution (see the module docstring) is maintained incrementally: a new multi-word name
-    key is a new speaker, and every one-word key among its words that has been seen is
-    re-settled (it may now join it, or, ambiguous, leave the one it had joined); a new one-word
-    key is settled once. Moving a one-word key's quotes uses ``quote_names``.
     """
 
     def reset(self) -> None:
@@ -63,9 +48,7 @@ class SpeakerResolver(RowWriter):
         # key -> {(name, type): [id, quotes]}; quotes None: not counted (needed, and counted from
         # quote_names, only once a key has several spellings)
         self.spell: dict[str, dict[tuple[str, str], list[Any]]] = {}
-        self.mentioned: set[str] = set()  # in speaker_mention_keys
-        self.pinned: set[str] = set()  # in speaker_pins
-        self.primed: set[str] = set()  # keys whose alias/spellings/mention/pin state is cached
+        self.primed: set[str] = set()  # keys whose alias and spellings are cached
 
     def _prime(self, keys: Iterable[str]) -> None:
         """Load what the database knows of these keys: one query per 200 keys."""
@@ -75,21 +58,15 @@ class SpeakerResolver(RowWriter):
             marks = ", ".join("?" * len(ks))
             rows = self._fetch(
                 f"SELECT 'a', alias_key, speaker_id, NULL, NULL FROM speaker_aliases WHERE alias_key IN ({marks}) "
-                f"UNION ALL SELECT 'n', key, id, name, type FROM speaker_names WHERE key IN ({marks}) "
-                f"UNION ALL SELECT 'm', key, NULL, NULL, NULL FROM speaker_mention_keys WHERE key IN ({marks}) "
-                f"UNION ALL SELECT 'p', key, NULL, NULL, NULL FROM speaker_pins WHERE key IN ({marks})", ks * 4)
+                f"UNION ALL SELECT 'n', key, id, name, type FROM speaker_names WHERE key IN ({marks})", ks * 2)
             for k in ks:
                 self.alias[k] = None
                 self.spell[k] = {}
             for what, key, i, name, kind in rows:
                 if what == "a":
                     self.alias[key] = i
-                elif what == "n":
-                    self.spell[key][(name, kind)] = [i, None]
-                elif what == "m":
-                    self.mentioned.add(key)
                 else:
-                    self.pinned.add(key)
+                    self.spell[key][(name, kind)] = [i, None]
             self._load_speakers(self.alias[k] for k in ks)
             self.primed.update(ks)
 
@@ -102,14 +79,13 @@ class SpeakerResolver(RowWriter):
                 self.canon[sid] = (name, kind)
 
     # ------------------------------------------------------------ speakers
-    def _new_speaker(self, key: str) -> int:
-        return self._new_speakers([key])[0]
-
-    def _new_speakers(self, keys: list[str]) -> list[int]:
+    def _new_speakers(self, keys: list[str], scope: dict[str, tuple[int | None, str]]) -> list[int]:
         """Speakers whose roots are these keys (none of them an alias yet), named and typed
-        from the keys' spellings as far as they are known; alias key -> its speaker."""
+        from the keys' spellings, with the document each belongs to (None: shared) and the
+        evidence that decided it; alias key -> its speaker."""
         best = [self._best(k) or (k, "unknown") for k in keys]
-        ids = self._insert("speakers", [(name, k, kind) for k, (name, kind) in zip(keys, best)])
+        ids = self._insert("speakers", [(name, k, kind, *scope.get(k, (None, None)))
+                                        for k, (name, kind) in zip(keys, best)])
         for sid, k, b in zip(ids, keys, best):
             self.root[sid] = k
             self.canon[sid] = b
@@ -120,7 +96,7 @@ class SpeakerResolver(RowWriter):
         return ids
 
     def _add_tokens(self, keys: list[str]) -> None:
-        rows = [(w, k) for k in keys for w in key_words(k)]
+        rows = [(w, k) for k in keys for w in token_words(k)]
         if not rows:
             return
         if self.sqlite:  # a token row may outlive an alias of an older revision
@@ -138,61 +114,6 @@ class SpeakerResolver(RowWriter):
         elif cur != sid:
             self._run("UPDATE speaker_aliases SET speaker_id = :s WHERE alias_key = :k", s=sid, k=key)
         self.alias[key] = sid
-
-    def _candidates(self, words: Iterable[str]) -> dict[str, set[int]]:
-        """word -> the speakers one of whose multi-word alias keys has that word."""
-        out: dict[str, set[int]] = {}
-        for chunk in _chunks(sorted(set(words))):
-            for word, sid in self._fetch(
-                    "SELECT t.token, a.speaker_id FROM speaker_tokens t JOIN speaker_aliases a "
-                    f"ON a.alias_key = t.alias_key WHERE t.token IN ({', '.join('?' * len(chunk))})", chunk):
-                out.setdefault(word, set()).add(sid)
-        return out
-
-    def _settle(self, key: str, candidates: set[int], touched: set[str]) -> None:
-        """Put a one-word key where the rules say: in the one full-name speaker containing it,
-        else in a speaker of its own if it is a name some quote had, else nowhere."""
-        if key in self.pinned:
-            return
-        named = bool(self.spell.get(key))
-        cur = self.alias.get(key)
-        self._load_speakers([cur])
-        own = cur is not None and self.root[cur] == key  # key is the root of its speaker
-        target = next(iter(candidates)) if len(candidates) == 1 and surname_like(key) else None
-        if target is not None:
-            if cur == target:
-                return
-            if own:
-                self._fold(cur, target)  # the key's own speaker joins the full name
-            elif cur is not None:
-                self._move_key(key, cur, target)
-                self._set_alias(key, target)
-            else:
-                self._set_alias(key, target)
-            return
-        if not named:  # a mention word only: an alias of no one now
-            if cur is not None and not own:
-                self._run("DELETE FROM speaker_aliases WHERE alias_key = :k", k=key)
-                self.alias[key] = None
-            return
-        if cur is None:
-            self._new_speaker(key)
-            touched.add(key)
-        elif not own:  # it had joined a full name that no longer is the only one: split it off
-            src = cur
-            best = self._best(key) or (key, "unknown")
-            sid = self._insert("speakers", [(best[0], key, best[1])])[0]
-            self.root[sid] = key
-            self.canon[sid] = best
-            self._move_key(key, src, sid)
-            self._set_alias(key, sid)
-            touched.add(key)
-
-    def _move_key(self, key: str, src: int, dst: int) -> None:
-        """Move the quotes (and their mentions) whose speaker was named ``key`` from src to dst:
-        src's quotes (its index) whose name has that key (``quote_names`` by quote id)."""
-        self._run(_MOVE_MENTIONS_SQL, d=dst, s=src, k=key)
-        self._run(_MOVE_ATTRIBUTIONS_SQL, d=dst, s=src, k=key)
 
     def _fold(self, src: int, dst: int) -> None:
         if self.sqlite:
@@ -262,14 +183,13 @@ class SpeakerResolver(RowWriter):
                 self._run("UPDATE speakers SET name = :n, type = :t WHERE id = :i", n=best[0], t=best[1], i=sid)
                 self.canon[sid] = best
 
-    def resolve(self, named: dict[str, dict[tuple[str, str], int]], mentions: set[str]) -> None:
-        """Bring the speakers up to date with a batch's spellings ({key: {(name, type): quotes}})
-        and one-word mention keys; afterwards ``alias[key]`` is each name key's speaker."""
-        self._prime(set(named) | mentions)
-        new_multi = [k for k in named if not self.spell[k] and len(k.split()) > 1]  # in order of appearance
-        new_single = {k for k in named if not self.spell[k] and len(k.split()) == 1}
-        new_mentions = sorted(mentions - self.mentioned)
-        # the batch's spellings: counts now, rows for new ones (ids assigned below)
+    def resolve(self, named: dict[str, dict[tuple[str, str], int]],
+                scope: dict[str, tuple[int | None, str]]) -> None:
+        """Bring the speakers up to date with a batch's spellings ({key: {(name, type): quotes}});
+        ``scope`` gives each key's document (None: shared by every document) and evidence.
+        Afterwards ``alias[key]`` is each key's speaker: the one its alias names, else a new
+        one whose root it is."""
+        self._prime(named)
         touched = set()  # keys whose speaker's name or type may change
         fresh: list[tuple[str, str, str, list[Any]]] = []
         for key, spellings in named.items():
@@ -288,25 +208,15 @@ class SpeakerResolver(RowWriter):
                 entry = entries[spelling]
                 if entry[1] is not None:
                     entry[1] = entry[1] + n if key in touched else None  # untouched: one spelling
-        self._new_speakers([k for k in new_multi if self.alias[k] is None])
-        words = {w for k in new_multi for w in _surname_words(k)}
-        self._prime(words)
-        if new_mentions:
-            self._insert("speaker_mention_keys", [(k,) for k in new_mentions])
-            self.mentioned.update(new_mentions)
-        settle = new_single | set(new_mentions) | {w for w in words if self.spell[w] or w in self.mentioned}
-        if settle:
-            candidates = self._candidates(settle)
-            for key in sorted(settle):
-                self._settle(key, candidates.get(key, set()), touched)
+        self._new_speakers([k for k in named if self.alias[k] is None], scope)  # in order of appearance
         ids = self._insert("speaker_names", [(key, name, kind) for key, name, kind, _ in fresh])
         for (_, _, _, entry), i in zip(fresh, ids):
             entry[0] = i
         self._canonicalise(touched)
 
     def merge(self, other: Any, keep: Any) -> None:
-        """``speakers merge``: fold OTHER into KEEP and pin OTHER's keys there; one-word keys
-        that now have one full name to join are settled again."""
+        """``speakers merge``: fold OTHER into KEEP, pin OTHER's keys there and record each
+        move in ``speaker_links`` (what ``explain`` reads)."""
         self.reset()
         keys = [r[0] for r in self.conn.execute(select(speaker_aliases.c.alias_key)
                                                 .where(speaker_aliases.c.speaker_id == other.id))]
@@ -314,18 +224,10 @@ class SpeakerResolver(RowWriter):
         self._prime(keys + [keep.key])
         if self.alias.get(other.key) is None:
             self._set_alias(other.key, other.id)
-        new_pins = [k for k in keys if k not in self.pinned]
-        self._insert("speaker_pins", [(k,) for k in new_pins])
-        self.pinned.update(new_pins)
+        pinned = {r[0] for r in self._fetch(
+            f"SELECT key FROM speaker_pins WHERE key IN ({', '.join('?' * len(keys))})", keys)}
+        self._insert("speaker_pins", [(k,) for k in keys if k not in pinned])
+        now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+        self._insert("speaker_links", [(k, keep.id, keep.name, other.name, "merge", now) for k in keys])
         self._fold(other.id, keep.id)
-        multi = [r[0] for r in self.conn.execute(select(speaker_aliases.c.alias_key)
-                                                 .where(speaker_aliases.c.speaker_id == keep.id))]
-        words = {w for k in multi for w in key_words(k) if surname_like(w)}
-        self._prime(words)
-        settle = {w for w in words if self.spell[w] or w in self.mentioned}
-        touched: set[str] = set()
-        candidates = self._candidates(settle)
-        for key in sorted(settle):
-            self._settle(key, candidates.get(key, set()), touched)
-        self._canonicalise(touched)
         self.reset()

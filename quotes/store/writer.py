@@ -6,25 +6,39 @@ import json
 from typing import Any, Iterable, Sequence
 
 from ..types import Document, Outlet, Quote
-from .keys import fold_key, is_name, surname_like
+from .identity import Identity, identity, scoped
+from .keys import fold_key
 from .legacy import _outlet_id
-from .speakers import SpeakerResolver, _surname_words
+from .speakers import SpeakerResolver
 
 _NO_SPAN = (None, None, None)  # an attribution's (start, end, text) of a span it does not have
 
 
-# the writer's memos (names repeat: every quote of a batch asks): speaker name -> (key, spelling
-# with whitespace collapsed); mention text -> its one-word key or ""
-_NAME_KEYS: dict[str, tuple[str, str]] = {}
-_MENTION_KEYS: dict[str, str] = {}
+# the writer's memo (names repeat: every quote of a batch asks): speaker (name, type, affiliation)
+# -> (its identity, the spelling with whitespace collapsed), or None for a name with no key
+_WHO: dict[tuple[str, str, str | None], tuple[Identity, tuple[str, str]] | None] = {}
 
 
-def _mention_key(text: str) -> str:
-    """The one-word key a name-like mention gives ("Smith": "smith"), else ""."""
-    if not is_name(text):
-        return ""
-    key = fold_key(text)
-    return key if surname_like(key) else ""
+def _who(found: Iterable[Quote]) -> list[tuple[Identity, tuple[str, str]] | None]:
+    """Each quote's speaker as (identity, (spelling, type)), or None (no speaker, or a name
+    with no key)."""
+    memo = _WHO
+    if len(memo) > 1 << 16:
+        memo.clear()
+    out: list[tuple[Identity, tuple[str, str]] | None] = []
+    for q in found:
+        sp = q.speaker
+        if sp is None:
+            out.append(None)
+            continue
+        kind = sp.type or "unknown"
+        ask = (sp.name, kind, sp.affiliation)
+        known = memo.get(ask, False)
+        if known is False:
+            who = identity(*ask)
+            known = memo[ask] = (who, (" ".join(sp.name.split()), kind)) if who.key else None
+        out.append(known)
+    return out
 
 
 class _Writer(SpeakerResolver):
@@ -32,7 +46,7 @@ class _Writer(SpeakerResolver):
 
     def __init__(self) -> None:
         self.defer_search = False  # index quotes in one statement per batch (revision 0005's trigger)
-        self.named_cache: dict[int, Any] = {}  # begin_batch: id(quotes of a document) -> _named(them)
+        self.who_cache: dict[int, Any] = {}  # begin_batch: id(quotes of a document) -> _who(them)
         self.reset()
 
     def reset(self) -> None:
@@ -40,61 +54,17 @@ class _Writer(SpeakerResolver):
         self.outlet: dict[str, int] = {}
         self.batch_search: int | None = None  # begin_batch: the first quote id end_batch indexes
 
-    # ------------------------------------------------------------ quotes
-    @staticmethod
-    def _named(found: Iterable[Quote]) -> tuple[dict[str, dict[tuple[str, str], int]], set[str],
-                                                list[tuple[str, tuple[str, str]] | None]]:
-        """The speakers quotes give: ({key: {(name, type): quotes}}, one-word mention keys,
-        each quote's (key, spelling) or None)."""
-        named: dict[str, dict[tuple[str, str], int]] = {}
-        mentions: set[str] = set()
-        said: list[tuple[str, tuple[str, str]] | None] = []  # (key, spelling) of each quote's speaker
-        names, mention_keys = _NAME_KEYS, _MENTION_KEYS
-        if len(names) > 1 << 16 or len(mention_keys) > 1 << 16:
-            names.clear()
-            mention_keys.clear()
-        for q in found:
-            sp = q.speaker
-            if sp is None:
-                said.append(None)
-                continue
-            known = names.get(sp.name)
-            if known is None:
-                known = names[sp.name] = (fold_key(sp.name), " ".join(sp.name.split()))
-            key = known[0]
-            if not key:
-                said.append(None)
-                continue
-            spelling = (known[1], sp.type or "unknown")
-            said.append((key, spelling))
-            counts = named.get(key)
-            if counts is None:
-                named[key] = {spelling: 1}
-            else:
-                counts[spelling] = counts.get(spelling, 0) + 1
-            if sp.mention is not None:
-                text = sp.mention.text
-                mk = mention_keys.get(text)
-                if mk is None:
-                    mk = mention_keys[text] = _mention_key(text)
-                if mk:
-                    mentions.add(mk)
-        return named, mentions, said
-
     def begin_batch(self, documents: Iterable[Sequence[Quote]]) -> None:
         """Before a batch of documents is inserted one by one in this transaction: load what
-        the database knows of all their speakers' keys at once (the caches then follow every
-        write, as between transactions), and index their quotes for search once, at
-        :meth:`end_batch`, instead of once per document."""
-        self.named_cache = {}
-        named: dict[str, dict[tuple[str, str], int]] = {}
-        mentions: set[str] = set()
+        the database knows of all their shared speaker keys at once (the caches then follow
+        every write, as between transactions; a document's own keys are new), and index their
+        quotes for search once, at :meth:`end_batch`, instead of once per document."""
+        self.who_cache = {}
+        keys: set[str] = set()
         for found in documents:
-            each = self.named_cache[id(found)] = self._named(found)
-            named.update(each[0])
-            mentions |= each[1]
-        words = {w for k in named for w in _surname_words(k)}
-        self._prime(set(named) | mentions | words)
+            each = self.who_cache[id(found)] = _who(found)
+            keys.update(w[0].key for w in each if w is not None and w[0].shared)
+        self._prime(keys)
         self.batch_search = None
         if self.defer_search:
             self.raw.execute("INSERT INTO quote_search_deferred (id) VALUES (1)")
@@ -103,7 +73,7 @@ class _Writer(SpeakerResolver):
     def end_batch(self) -> None:
         """Index the batch's quotes for search (before its COMMIT)."""
         first, self.batch_search = self.batch_search, None
-        self.named_cache = {}
+        self.who_cache = {}
         if first is not None:
             self.raw.execute("INSERT INTO quote_search (rowid, text) SELECT id, text FROM quotes WHERE id >= ?",
                              (first,))
@@ -114,9 +84,25 @@ class _Writer(SpeakerResolver):
         found = [(doc_id, q) for doc_id, _, qs in docs for q in qs]
         if not found:
             return []
-        known = self.named_cache.get(id(docs[0][2])) if len(docs) == 1 else None
-        named, mentions, said = known or self._named(q for _, q in found)
-        self.resolve(named, mentions)
+        known = self.who_cache.get(id(docs[0][2])) if len(docs) == 1 else None
+        who = known if known is not None else _who(q for _, q in found)
+        named: dict[str, dict[tuple[str, str], int]] = {}
+        scope: dict[str, tuple[int | None, str]] = {}
+        said: list[tuple[str, tuple[str, str]] | None] = []  # (key, spelling) of each quote's speaker
+        for (doc_id, _), w in zip(found, who):
+            if w is None:
+                said.append(None)
+                continue
+            ident, spelling = w
+            key = ident.key if ident.shared else scoped(ident.key, doc_id)
+            counts = named.get(key)
+            if counts is None:
+                named[key] = {spelling: 1}
+                scope[key] = (None if ident.shared else doc_id, ident.evidence)
+            else:
+                counts[spelling] = counts.get(spelling, 0) + 1
+            said.append((key, spelling))
+        self.resolve(named, scope)
         each = self.defer_search and self.batch_search is None  # else indexed by end_batch
         if each:  # the trigger stands aside; only this transaction ever sees the row
             self.raw.execute("INSERT INTO quote_search_deferred (id) VALUES (1)")

@@ -361,6 +361,7 @@ def _one_speaker(conn: Connection, ref: str | int) -> Any:
     ids = {row[0] for row in conn.execute(queries.speaker_ref(ref))}
     if not ids:
         raise StoreError(f"no speaker {str(ref)!r} (see `quotes speakers`)")
-    if len(ids) > 1:  # pragma: no cover - keys and aliases are unique
-        raise StoreError(f"{str(ref)!r} names several speakers; use an id")
+    if len(ids) > 1:  # a name several documents' own speakers have ("police")
+        raise StoreError(f"{str(ref)!r} names {len(ids)} speakers (ids {', '.join(map(str, sorted(ids)))}); "
+                         "use an id")
     return conn.execute(select(speakers).where(speakers.c.id == ids.pop())).one()
