@@ -1,4 +1,4 @@
--- quotes schema at revision 0007
+-- quotes schema at revision 0008
 -- written by scripts/snapshot_schema.py from the migrations; do not edit
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
@@ -152,4 +152,12 @@ CREATE TABLE speaker_links (
 	CONSTRAINT pk_speaker_links PRIMARY KEY (id)
 );
 CREATE INDEX ix_speaker_links_key ON speaker_links ("key");
-INSERT INTO alembic_version (version_num) VALUES ('0007');
+CREATE TABLE outlet_names (
+	id INTEGER NOT NULL, 
+	"key" TEXT NOT NULL, 
+	name TEXT NOT NULL, 
+	quotes INTEGER DEFAULT '0' NOT NULL, 
+	CONSTRAINT pk_outlet_names PRIMARY KEY (id), 
+	CONSTRAINT uq_outlet_names_key_name UNIQUE ("key", name)
+);
+INSERT INTO alembic_version (version_num) VALUES ('0008');

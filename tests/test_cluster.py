@@ -1,6 +1,7 @@
 """A JSONL corpus on a Dask local cluster stores the same quotes as `quotes extract`.
 
-The corpus is the PolNeAR train texts (../shared, when present: a deterministic subset
+Each quote's row holds its speaker's and outlet's canonical names, so the cluster must name
+them as one process does. The corpus is the PolNeAR train texts (../shared, when present: a deterministic subset
 of 100 articles, every k-th file in name order, to keep CI time sane; the full 840 run
 in benchmarks/cluster.py) else the project's samples/. The rules engine is used. The
 cluster writes into the throwaway PostgreSQL server and into SQLite; one of its workers
@@ -35,13 +36,16 @@ SUBSET = 100
 # the kill hook below runs on the workers, which cannot import this test module
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
+# each quote with its canonical speaker's and outlet's names: a function of the stored quotes,
+# whichever worker wrote which document first (issue 19, item 10)
 QUOTE_ROWS = """
 select d.path, q.start, q."end", q.kind, m.text, m.start, a.sieve, a.confidence, a.cue_start, o.key,
-       d.sha256, q.text
+       d.sha256, q.text, o.name, s.name, s.type
 from quotes q join documents d on d.id = q.document_id
 left join attributions a on a.quote_id = q.id
 left join speaker_mentions m on m.id = a.mention_id
 left join outlets o on o.id = a.outlet_id
+left join speakers s on s.id = a.speaker_id
 """
 
 

@@ -14,9 +14,9 @@ from quotes.store import Store, migrations_dir
 
 TABLES = {"documents", "speakers", "speaker_aliases", "outlets", "quotes", "speaker_mentions",
           "attributions", "speaker_names", "quote_names", "speaker_tokens", "speaker_mention_keys", "speaker_pins",
-          "speaker_links"}
+          "speaker_links", "outlet_names"}
 EVIDENCE = {"speaker_names", "quote_names", "speaker_tokens", "speaker_mention_keys", "speaker_pins"}  # 0005
-LATER = {"speaker_links"}  # 0007
+LATER = {"speaker_links", "outlet_names"}  # 0007, 0008
 SEARCH = "quote_search"  # revision 0002: FTS5 index (and its shadow tables), not in quotes.store.schema
 
 
@@ -242,4 +242,24 @@ def test_0007_drops_the_aliases_the_old_resolution_made_and_moves_no_quote(db_pa
     assert [r[1] for r in read(db_path, "pragma table_info(speakers)")] == ["id", "name", "key", "type"]
     assert "speaker_links" not in tables(db_path)
     store.upgrade("head")
+    assert list(Store(db_path).quotes()) == expected_objects()
+
+
+def test_0008_backfills_outlet_spellings_with_their_quotes(db_path):
+    """Revision 0008 counts each outlet's stored name as the spelling of all its quotes, so no
+    outlet changes name; a downgrade drops the table and nothing else."""
+    store = Store(db_path)
+    for doc, found in corpus():
+        store.add(doc, found, "rules")
+    store.downgrade("0007")
+    assert "outlet_names" not in tables(db_path)
+    before = read(db_path, "select id, name, key from outlets order by id")
+    store = Store(db_path)
+    store.upgrade("0008")
+    assert read(db_path, "select key, name, quotes from outlet_names order by key") == [
+        ("associated press", "Associated Press", 1), ("reuters", "Reuters", 1)]
+    assert read(db_path, "select id, name, key from outlets order by id") == before
+    store.downgrade("0007")
+    assert read(db_path, "select id, name, key from outlets order by id") == before
+    assert "outlet_names" not in tables(db_path)
     assert list(Store(db_path).quotes()) == expected_objects()

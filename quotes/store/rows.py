@@ -5,7 +5,7 @@ from typing import Any, Iterator, Sequence
 
 from sqlalchemy import Connection, insert, text
 
-from .schema import (attributions, outlets, quote_names, quotes, speaker_aliases, speaker_links,
+from .schema import (attributions, outlet_names, outlets, quote_names, quotes, speaker_aliases, speaker_links,
                      speaker_mention_keys, speaker_mentions, speaker_names, speaker_pins, speaker_tokens, speakers)
 
 
@@ -28,12 +28,13 @@ _COLUMNS = {
     "speaker_mention_keys": ("key",),
     "speaker_pins": ("key",),
     "speaker_links": ("key", "speaker_id", "speaker_name", "from_name", "how", "at"),
+    "outlet_names": ("key", "name", "quotes"),
 }
 _TABLES = {t.name: t for t in (quotes, speaker_mentions, attributions, quote_names, speaker_names, speakers,
                                outlets, speaker_aliases, speaker_tokens, speaker_mention_keys, speaker_pins,
-                               speaker_links)}
+                               speaker_links, outlet_names)}
 _WITH_ID = {"quotes", "speaker_mentions", "attributions", "speaker_names", "speakers", "speaker_aliases", "outlets",
-            "speaker_links"}
+            "speaker_links", "outlet_names"}
 _INSERT_SQL = {  # the writer's INSERT of each table on SQLite, ids given for tables with one
     table: (f"INSERT INTO {table} ({', '.join(chr(34) + c + chr(34) for c in names)}) "
             f"VALUES ({', '.join('?' * len(names))})")

@@ -195,3 +195,16 @@ speaker_links = Table(  # each alias key `speakers merge` moved, where to, and w
     Column("at", String(32), nullable=False),  # ISO 8601, UTC
     Index(None, "key"),
 )
+
+# ---- revision 0008: every spelling an outlet was given, with its quotes (issue #19, item 10):
+# an outlet is called by its most frequent spelling (ties: the smallest), whatever the order.
+
+outlet_names = Table(
+    "outlet_names",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", Text, nullable=False),  # fold_key(name), the outlets.key it spells
+    Column("name", Text, nullable=False),
+    Column("quotes", Integer, nullable=False, server_default="0"),
+    UniqueConstraint("key", "name"),
+)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Sequence
 
+from sqlalchemy import text
+
 from ..types import Document, Outlet, Quote
 from .identity import Identity, identity, scoped
 from .keys import fold_key
-from .legacy import _outlet_id
+from .rows import _chunks
 from .speakers import SpeakerResolver
 
 _NO_SPAN = (None, None, None)  # an attribution's (start, end, text) of a span it does not have
@@ -51,7 +53,9 @@ class _Writer(SpeakerResolver):
 
     def reset(self) -> None:
         super().reset()
-        self.outlet: dict[str, int] = {}
+        self.outlet: dict[str, int | None] = {}  # outlet key -> id (None: no outlet yet)
+        self.outlet_spell: dict[str, dict[str, list[Any]]] = {}  # key -> {spelling: [row id, quotes]}
+        self.outlet_name: dict[str, str] = {}  # key -> the outlet's stored name
         self.batch_search: int | None = None  # begin_batch: the first quote id end_batch indexes
 
     def begin_batch(self, documents: Iterable[Sequence[Quote]]) -> None:
@@ -103,6 +107,7 @@ class _Writer(SpeakerResolver):
                 counts[spelling] = counts.get(spelling, 0) + 1
             said.append((key, spelling))
         self.resolve(named, scope)
+        self._outlets(q.outlet for _, q in found)
         each = self.defer_search and self.batch_search is None  # else indexed by end_batch
         if each:  # the trigger stands aside; only this transaction ever sees the row
             self.raw.execute("INSERT INTO quote_search_deferred (id) VALUES (1)")
@@ -123,11 +128,11 @@ class _Writer(SpeakerResolver):
         rows = []
         name_rows = []
         explained: dict[tuple[str, ...], str] = {}
-        outlet_id = self.outlet_id
+        outlet_ids = self.outlet
         for (_, q), qid, who in zip(found, quote_ids, said):
             outlet, cue = q.outlet, q.cue
             if outlet is not None:
-                oid, om = outlet_id(outlet), outlet.mention
+                oid, om = outlet_ids.get(fold_key(outlet.name)), outlet.mention
                 outlet_span = (om.start, om.end, om.text) if om else _NO_SPAN  # (an empty span: none)
             else:
                 oid, outlet_span = None, _NO_SPAN
@@ -146,17 +151,63 @@ class _Writer(SpeakerResolver):
         self._insert("quote_names", name_rows)
         return quote_ids
 
-    def outlet_id(self, outlet: Outlet | None) -> int | None:
-        if outlet is None:
-            return None
-        key = fold_key(outlet.name)
-        if not key:
-            return None
-        if key not in self.outlet:
+    def _outlets(self, outlets: Iterable[Outlet | None]) -> None:
+        """Bring the outlets up to date with a batch's spellings: each spelling's count of
+        quotes (``outlet_names``), a new outlet for a new key, and each touched outlet called by
+        its most frequent spelling (ties: the smallest), so that its name is a function of the
+        stored quotes, not of the order they came in (issue #19, item 10)."""
+        batch: dict[str, dict[str, int]] = {}
+        for o in outlets:
+            if o is None:
+                continue
+            key = fold_key(o.name)
+            if key:
+                names = batch.setdefault(key, {})
+                name = " ".join(o.name.split())
+                names[name] = names.get(name, 0) + 1
+        if not batch:
+            return
+        todo = sorted(k for k in batch if k not in self.outlet_spell)
+        for chunk in _chunks(todo, 200):
+            marks = ", ".join("?" * len(chunk))
+            for k in chunk:
+                self.outlet[k] = None
+                self.outlet_spell[k] = {}
+            for what, key, i, name, n in self._fetch(
+                    f"SELECT 'o', key, id, name, NULL FROM outlets WHERE key IN ({marks}) "
+                    f"UNION ALL SELECT 'n', key, id, name, quotes FROM outlet_names WHERE key IN ({marks})",
+                    list(chunk) * 2):
+                if what == "o":
+                    self.outlet[key], self.outlet_name[key] = i, name
+                else:
+                    self.outlet_spell[key][name] = [i, n]
+        new_rows, bumps = [], []
+        for key, names in batch.items():
+            spell = self.outlet_spell[key]
+            for name, n in names.items():
+                entry = spell.get(name)
+                if entry is None:
+                    spell[name] = entry = [None, n]
+                    new_rows.append((key, name, n, entry))
+                else:
+                    entry[1] += n
+                    bumps.append({"n": n, "i": entry[0]})
+        for (_, _, _, entry), i in zip(new_rows, self._insert("outlet_names", [r[:3] for r in new_rows])):
+            entry[0] = i
+        if bumps:
+            sql = "UPDATE outlet_names SET quotes = quotes + :n WHERE id = :i"
             if self.sqlite:
-                row = self.raw.execute("SELECT id FROM outlets WHERE key = ?", (key,)).fetchall()
-                name = " ".join(outlet.name.split())
-                self.outlet[key] = row[0][0] if row else self._insert("outlets", [(name, key)])[0]
+                self.raw.executemany(sql, bumps)
             else:
-                self.outlet[key] = _outlet_id(self.conn, outlet)
-        return self.outlet[key]
+                self.conn.execute(text(sql), bumps)
+        fresh = []
+        for key in sorted(batch):
+            spell = self.outlet_spell[key]
+            best = min(spell, key=lambda x: (-spell[x][1], x))
+            if self.outlet[key] is None:
+                fresh.append((best, key))
+            elif self.outlet_name.get(key) != best:
+                self._run("UPDATE outlets SET name = :n WHERE id = :i", n=best, i=self.outlet[key])
+            self.outlet_name[key] = best
+        for (_, key), i in zip(fresh, self._insert("outlets", fresh)):
+            self.outlet[key] = i
