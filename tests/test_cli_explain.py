@@ -42,3 +42,90 @@ def test_explain_unknown_id(run, tmp_path):
     result = run(["explain", "999", "--db", str(tmp_path / "q.db")])
     assert result.exit_code == 1
     assert result.stderr == "error: no quote with id 999\n"
+
+
+MANGROVES = ("KAUST Professor Dr. Carlos Duarte leads the study.\n\n"
+             "\u201cMangrove forests rank among the most intense carbon sinks,\u201d Duarte said.\n")
+REEFS = "\u201cThe reefs are recovering,\u201d said Carlos Duarte, a marine scientist.\n"
+MEZCAL = ("Carlos sells mezcal in Oaxaca.\n\n\u201cIf we were considered insane for selling mezcal, "
+          "we were considered raving mad for selling pulque,\u201d Carlos says.\n")
+
+
+def _extracted(run, tmp_path, **texts) -> str:
+    db = str(tmp_path / "q.db")
+    for name, text in texts.items():
+        path = tmp_path / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        assert run(["extract", str(path), "--engine", "rules", "--db", db, "-q"]).exit_code == 0
+    return db
+
+
+def _explained(run, db, path_end):
+    out = run(["list", "--db", db, "--format", "jsonl"]).stdout
+    qid = next(r["id"] for r in map(json.loads, out.splitlines()) if r["document"]["path"].endswith(path_end))
+    return run(["explain", str(qid), "--db", db]).stdout.splitlines(), qid
+
+
+def test_explain_shows_the_link_inside_the_document_and_the_one_across_documents(run, tmp_path):
+    db = _extracted(run, tmp_path, reefs=REEFS, mangroves=MANGROVES)
+    lines, _ = _explained(run, db, "mangroves.txt")
+    start = MANGROVES.index("Carlos Duarte")
+    assert f"  in this document: 'Duarte' is 'Carlos Duarte', named at {start}-{start + 13} ('Carlos Duarte')" in lines
+    assert "  speaker: Carlos Duarte (person)" in lines
+    reefs = str(tmp_path / "reefs.txt")
+    assert (f"  across documents: the full name 'carlos duarte' is the speaker of 1 other document: {reefs} (quote 1)"
+            in lines)
+    e = json.loads(run(["explain", "2", "--db", db, "--format", "json"]).stdout)
+    assert e["speaker"]["across_documents"]["first"] == [{"id": 1, "path": reefs, "quote": 1}]
+    assert e["speaker"]["in_document"]["named_at"] == {"start": start, "end": start + 13, "text": "Carlos Duarte"}
+
+
+def test_explain_says_why_a_speaker_is_its_document_s_own_and_what_a_merge_did(run, tmp_path):
+    db = _extracted(run, tmp_path, reefs=REEFS, mezcal=MEZCAL)
+    lines, qid = _explained(run, db, "mezcal.txt")
+    assert "  speaker: Carlos (person)" in lines
+    assert ("  across documents: none; this document's own speaker: 'carlos' is a first name or surname alone, "
+            "which links no documents") in lines
+    assert not any(line.startswith("  in this document") for line in lines)  # the mention is the name
+    assert run(["speakers", "merge", "Carlos Duarte", "carlos #2", "--db", db]).exit_code == 0
+    lines, _ = _explained(run, db, "mezcal.txt")
+    assert "  speaker: Carlos Duarte (person)" in lines
+    moved = [line for line in lines if line.startswith("  moved by")]
+    assert len(moved) == 1 and moved[0].startswith("  moved by `quotes speakers merge` at 20")
+    assert moved[0].endswith(": 'carlos' from Carlos to Carlos Duarte")
+
+
+def test_explain_names_the_rule_that_named_the_outlet(run, tmp_path):
+    db = str(tmp_path / "q.db")
+    run(["extract", str(SEED), "--engine", "rules", "--db", db])
+    lines = run(["explain", str(_id_at(run, db, 1832)), "--db", db]).stdout.splitlines()
+    assert ("  outlet named by: 'carried by' phrase (outlet phrase 'carried by the state-run Korean Central "
+            "News Agency (KCNA)')") in lines
+    lines = run(["explain", str(_id_at(run, db, 5822)), "--db", db]).stdout.splitlines()
+    assert ("  outlet named by: the speaker's organisation (Foreign Ministry spokesman speaks for Iranian "
+            "Foreign Ministry)") in lines
+
+
+def test_every_outlet_the_extractor_names_has_a_rule_explain_knows(tmp_path):
+    """Each way the extractor names an outlet writes a step explain recognises (the samples
+    and the seed; PolNeAR dev too when ../shared is there)."""
+    from quotes.extract.pipeline import Extractor
+    from quotes.factcheck.explain import outlet_rule
+    from quotes.sources.reader import read_sources
+
+    root = Path(__file__).resolve().parents[1]
+    paths = [str(SEED), str(root / "samples")]
+    dev = root.parent / "shared" / "data" / "polnear" / "dev" / "text"
+    if dev.is_dir():
+        paths.append(str(dev))
+    ex = Extractor(engine="rules")
+    unknown, named = [], 0
+    for doc in read_sources(paths):
+        if not hasattr(doc, "text"):
+            continue
+        for q in ex.extract(doc):
+            if q.outlet is not None:
+                named += 1
+                if outlet_rule(list(q.explanation)) is None:
+                    unknown.append((doc.path, q.span.start, q.explanation))
+    assert named >= 8 and unknown == []

@@ -1,49 +1,162 @@
-"""Why a stored quote is attributed as it is: the chain of decisions, for `quotes explain`."""
+"""Why a stored quote is attributed as it is: the chain of decisions, for `quotes explain`.
+
+Every naming step, in order: the sieve that chose the mention; the mention; the link inside
+the document from the mention to the name it stands for (which earlier mention, where); the
+speaker the name belongs to across documents (shared by a name that identifies one entity,
+with the other documents that give it, or the document's own, and why); any move by
+``quotes speakers merge`` (when, from whom); and which rule named the outlet.
+"""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ..store.schema import attributions, documents, outlets, quotes, speaker_mentions, speakers
+from ..store.identity import base_key, describe, scope_of
+from ..store.keys import fold
+from ..store.schema import (attributions, documents, outlets, quote_names, quotes, speaker_links, speaker_mentions,
+                            speaker_names, speakers)
 
 
 def explain(store: Any, quote_id: int) -> dict[str, Any] | None:
-    """The quote, its sieve and confidence, the linked mention (with role and affiliation),
-    the canonical speaker, the cue, the outlet phrase, and each resolution step."""
+    """The quote, its sieve and confidence, the linked mention (with role and affiliation), the
+    link inside its document, the canonical speaker and why documents share it or not, the
+    merges that moved it, the cue, the outlet and the rule that named it, and each step."""
     q = quotes.alias("q")
     stmt = (
-        select(q.c.id, q.c.start, q.c.end, q.c.text, q.c.kind, q.c.closed, documents.c.path, documents.c.text.label("doc"),
+        select(q.c.id, q.c.start, q.c.end, q.c.text, q.c.kind, q.c.closed, q.c.document_id, documents.c.path,
+               documents.c.text.label("doc"),
                attributions.c.sieve, attributions.c.confidence, attributions.c.explanation,
                attributions.c.cue_start, attributions.c.cue_end, attributions.c.cue_text,
                attributions.c.outlet_start, attributions.c.outlet_end, attributions.c.outlet_text,
+               attributions.c.speaker_id,
                outlets.c.name.label("outlet_name"), speakers.c.name.label("speaker_name"),
-               speakers.c.type.label("speaker_type"), speaker_mentions.c.start.label("m_start"),
+               speakers.c.type.label("speaker_type"), speakers.c.key.label("speaker_key"),
+               speakers.c.document_id.label("speaker_document"), speakers.c.evidence,
+               speaker_mentions.c.start.label("m_start"),
                speaker_mentions.c.end.label("m_end"), speaker_mentions.c.text.label("m_text"),
-               speaker_mentions.c.role, speaker_mentions.c.affiliation)
+               speaker_mentions.c.role, speaker_mentions.c.affiliation,
+               speaker_names.c.key.label("name_key"), speaker_names.c.name.label("name_given"))
         .select_from(q.join(documents, documents.c.id == q.c.document_id)
                      .outerjoin(attributions, attributions.c.quote_id == q.c.id)
                      .outerjoin(outlets, outlets.c.id == attributions.c.outlet_id)
                      .outerjoin(speakers, speakers.c.id == attributions.c.speaker_id)
-                     .outerjoin(speaker_mentions, speaker_mentions.c.id == attributions.c.mention_id))
+                     .outerjoin(speaker_mentions, speaker_mentions.c.id == attributions.c.mention_id)
+                     .outerjoin(quote_names, quote_names.c.quote_id == q.c.id)
+                     .outerjoin(speaker_names, speaker_names.c.id == quote_names.c.name_id))
         .where(q.c.id == quote_id)
     )
     r = store._first(stmt)
     if r is None:
         return None
     steps = json.loads(r.explanation) if r.explanation else []
+    mention = None if r.m_start is None else {"start": r.m_start, "end": r.m_end, "text": r.m_text,
+                                              "role": r.role, "affiliation": r.affiliation}
+    speaker = None
+    if r.speaker_name is not None:
+        speaker = {"name": r.speaker_name, "type": r.speaker_type, "key": r.speaker_key,
+                   "document": r.speaker_document, "evidence": r.evidence,
+                   "name_given": r.name_given, "key_given": r.name_key,
+                   "in_document": _in_document(r.doc, mention, r.name_given or r.speaker_name),
+                   "across_documents": _across(store, r),
+                   "links": _links(store, r.name_key) if r.name_key else []}
+    outlet = None
+    if r.outlet_name is not None:
+        outlet = {"name": r.outlet_name, "start": r.outlet_start, "end": r.outlet_end, "text": r.outlet_text,
+                  "rule": outlet_rule(steps)}
     return {
         "id": r.id, "document": r.path, "start": r.start, "end": r.end, "text": r.text, "kind": r.kind,
         "closed": bool(r.closed), "sieve": r.sieve, "confidence": r.confidence,
-        "mention": None if r.m_start is None else {"start": r.m_start, "end": r.m_end, "text": r.m_text,
-                                                   "role": r.role, "affiliation": r.affiliation},
-        "speaker": None if r.speaker_name is None else {"name": r.speaker_name, "type": r.speaker_type},
+        "mention": mention, "speaker": speaker,
         "cue": None if r.cue_start is None else {"start": r.cue_start, "end": r.cue_end, "text": r.cue_text},
-        "outlet": None if r.outlet_name is None else {"name": r.outlet_name, "start": r.outlet_start,
-                                                      "end": r.outlet_end, "text": r.outlet_text},
-        "steps": steps,
+        "outlet": outlet, "steps": steps,
     }
+
+
+def _in_document(text: str, mention: dict[str, Any] | None, name: str) -> dict[str, Any] | None:
+    """How the mention stands for the name in its document: None when the mention spells the
+    name out; else where the document names it (the nearest occurrence before the mention,
+    else the first after it; of the whole name, else of its last word), or None if nowhere."""
+    if mention is None or not name:
+        return None
+    if _words(name) and _contains(_words(mention["text"]), _words(name)):
+        return None
+    at = None
+    last = name.split()[-1] if len(name.split()) > 1 else None
+    for needle in filter(None, (name, last)):
+        found = [m for m in re.finditer(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", text, re.IGNORECASE)
+                 if not (m.start() < mention["end"] and m.end() > mention["start"])]
+        before = [m for m in found if m.end() <= mention["start"]]
+        pick = before[-1] if before else (found[0] if found else None)
+        if pick is not None:
+            at = {"start": pick.start(), "end": pick.end(), "text": pick.group()}
+            break
+    return {"mention": mention["text"], "name": name, "named_at": at}
+
+
+def _words(text: str) -> list[str]:
+    return fold(text).split()
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    n = len(part)
+    return any(words[i:i + n] == part for i in range(len(words) - n + 1))
+
+
+def _across(store: Any, r: Any) -> dict[str, Any]:
+    """The speaker across documents: its own document's, or shared, with the documents that
+    share it (first three by id) and the evidence they share it on."""
+    own = r.speaker_document is not None or scope_of(r.speaker_key) is not None
+    why = describe(r.evidence, r.speaker_key)
+    if own:
+        return {"shared": False, "why": why, "documents": 0, "first": []}
+    other = (select(quotes.c.document_id, documents.c.path, func.min(quotes.c.id).label("quote"))
+             .select_from(attributions.join(quotes, quotes.c.id == attributions.c.quote_id)
+                          .join(documents, documents.c.id == quotes.c.document_id))
+             .where(attributions.c.speaker_id == r.speaker_id, quotes.c.document_id != r.document_id)
+             .group_by(quotes.c.document_id, documents.c.path))
+    rows = list(store._rows(other.order_by(quotes.c.document_id)))
+    return {"shared": True, "why": why, "documents": len(rows),
+            "first": [{"id": d, "path": p, "quote": qid} for d, p, qid in rows[:3]]}
+
+
+def _links(store: Any, key: str) -> list[dict[str, Any]]:
+    """The moves ``speakers merge`` made of a quote's name key, oldest first."""
+    stmt = (select(speaker_links.c.speaker_id, speaker_links.c.speaker_name, speaker_links.c.from_name,
+                   speaker_links.c.how, speaker_links.c.at)
+            .where(speaker_links.c.key == key).order_by(speaker_links.c.id))
+    return [{"key": key, "speaker_id": sid, "to": to, "from": frm, "how": how, "at": at}
+            for sid, to, frm, how, at in store._rows(stmt)]
+
+
+# Which rule named an outlet, from the step the extractor wrote when it did (first match wins).
+_OUTLET_RULES = [
+    (re.compile(r"^tweet -> "), "a tweet"),
+    (re.compile(r"^outlet phrase '(?:.*\b)?(?:carried|published|reported|released|broadcast|aired) (?:by|on|in)\b",
+                re.I | re.S), "'carried by' phrase"),
+    (re.compile(r"^outlet phrase '.*\binterview\b", re.I | re.S), "'interview with' phrase"),
+    (re.compile(r"^outlet phrase '(?:.*\b)?according to\b", re.I | re.S), "'according to' phrase"),
+    (re.compile(r"^outlet phrase '(?:.*\b)?(?:told|tells|telling|to)\b", re.I | re.S), "'told' phrase"),
+    (re.compile(r"^outlet phrase '(?:.*\b)?(?:on|via|posted on|wrote on)\b", re.I | re.S), "'on' a platform"),
+    (re.compile(r"^outlet phrase "), "outlet phrase"),
+    (re.compile(r"^.+ speaks for .+$", re.S), "the speaker's organisation"),
+    (re.compile(r"^outlet of the quote it continues"), "the quote it continues"),
+    (re.compile(r"^outlet of the same speaker's quote at \d+"), "the same speaker's quote nearby"),
+    (re.compile(r"^inside the quote at \d+"), "the quote around it"),
+    (re.compile(r"^transcript: "), "the transcript's organisation"),
+]
+
+
+def outlet_rule(steps: list[str]) -> dict[str, str] | None:
+    """The rule that named a quote's outlet and the step that says so (the last outlet step:
+    a quote that takes another's outlet says so after its own), or None if no step does."""
+    for step in reversed(steps):
+        for pattern, rule in _OUTLET_RULES:
+            if pattern.search(step):
+                return {"rule": rule, "step": step}
+    return None
 
 
 def render(e: dict[str, Any]) -> Iterator[str]:
@@ -61,11 +174,39 @@ def render(e: dict[str, Any]) -> Iterator[str]:
         yield f"  mention: '{m['text']}' at {m['start']}-{m['end']}{extra}"
     if e["cue"]:
         yield f"  cue: '{e['cue']['text']}' at {e['cue']['start']}-{e['cue']['end']}"
-    if e["speaker"]:
-        yield f"  speaker: {e['speaker']['name']} ({e['speaker']['type']})"
+    s = e["speaker"]
+    if s:
+        yield from _render_speaker(s)
     o = e["outlet"]
     if o:
         where = f" from '{o['text']}' at {o['start']}-{o['end']}" if o.get("start") is not None else ""
         yield f"  outlet: {o['name']}{where}"
+        rule = o.get("rule")
+        yield f"  outlet named by: {rule['rule']} ({rule['step']})" if rule else "  outlet named by: no recorded rule"
     for step in e["steps"]:
         yield f"  - {step}"
+
+
+def _render_speaker(s: dict[str, Any]) -> Iterator[str]:
+    link = s.get("in_document")
+    if link:
+        at = link["named_at"]
+        where = (f", named at {at['start']}-{at['end']} ('{at['text']}')" if at
+                 else ", a name the text does not spell out")
+        yield f"  in this document: '{link['mention']}' is '{link['name']}'{where}"
+    yield f"  speaker: {s['name']} ({s['type']})"
+    across = s.get("across_documents") or {}
+    if across.get("shared"):
+        n = across["documents"]
+        if n:
+            first = ", ".join(f"{d['path']} (quote {d['quote']})" for d in across["first"])
+            more = f" and {n - len(across['first'])} more" if n > len(across["first"]) else ""
+            yield (f"  across documents: {across['why']} is the speaker of {n} other "
+                   f"document{'s' if n != 1 else ''}: {first}{more}")
+        else:
+            yield f"  across documents: {across['why']} would link other documents; none gives it yet"
+    elif across:
+        yield f"  across documents: none; this document's own speaker: {across['why']}, which links no documents"
+    for link in s.get("links") or []:
+        yield (f"  moved by `quotes speakers {link['how']}` at {link['at']}: '{base_key(link['key'])}' "
+               f"from {link['from'] or 'its own speaker'} to {link['to']}")
