@@ -139,6 +139,74 @@ def test_right_words_wrong_speaker(seeded):
     assert (altered.verdict, altered.match) == ("misattributed", "altered")
 
 
+def test_changing_the_last_word_of_a_quote_that_goes_on_is_altered_not_extended(seeded):
+    store, doc = seeded
+    q = stored(store, LATEST)
+    assert q["text"].startswith(LATEST + " that")  # the stored quote goes on after "violence"
+    claim = LATEST.replace("violence", "aggression")
+    top = verify(store, claim)[0]
+    assert (top.verdict, top.hit.quote_id) == ("altered", q["id"])
+    assert [(c.op, c.stored, c.claimed) for c in top.diff] == [("changed", "violence", "aggression")]
+    assert top.note == "part of a longer stored quote"
+    change = top.diff[0]
+    assert doc.text[change.start:change.end] == "violence"
+    # the last word of the whole quote changed, and the last two: altered too
+    whole = q["text"].rsplit(" ", 1)[0] + " scheme."
+    assert [(v.verdict, [(c.op, c.claimed) for c in v.diff]) for v in verify(store, whole)[:1]] == [
+        ("altered", [("changed", "scheme")])]
+    cut = stored(store, SITUATION)["text"]
+    claim = " ".join(cut.split()[:9]) + " night"  # "... aggravated day by day, ..." goes on
+    top = verify(store, claim)[0]
+    assert (top.verdict, [(c.op, c.stored, c.claimed) for c in top.diff]) == ("altered", [("changed", "day", "night")])
+    # words past the end of a quote that ends there still make the claim extended
+    assert verify(store, stored(store, ISLAMIC)["text"] + " and more words after it")[0].verdict == "extended"
+
+
+def speaker_said(tmp_path, name: str, kind: str, mention: str, lead: str = "") -> Store:
+    """A store of one article: a quote credited to NAME (mentioned as MENTION) after LEAD."""
+    text = lead + "\u201cWe will hold the referendum this year,\u201d " + mention + " told reporters.\n"
+    doc = Document.from_text(text, path="a.txt")
+    store = Store(str(tmp_path / "q.db"))
+    store.add(doc, [quote(text, "\u201cWe will hold the referendum this year,\u201d",
+                          speaker=Speaker(name, kind, span_of(text, mention)))], "rules")
+    return store
+
+
+def test_a_title_the_claimed_speaker_could_hold_is_unresolved_not_misattributed(tmp_path):
+    store = speaker_said(tmp_path, "Prime Minister", "person", "the Prime Minister",
+                         "Anthony Albanese spoke in Canberra.\n\n")
+    top = verify(store, "We will hold the referendum this year", speaker="Anthony Albanese")[0]
+    assert (top.verdict, top.match) == ("exact", "exact")
+    assert top.note == ("unresolved: the store has only the title 'Prime Minister' for this quote, which "
+                        "Anthony Albanese could hold (the document names 'Anthony Albanese' at 0-16)")
+    # altered words: the word-level verdict, with the same note
+    top = verify(store, "We will hold the plebiscite this year", speaker="Anthony Albanese")[0]
+    assert top.verdict == "altered" and top.note.startswith("unresolved: the store has only the title")
+
+
+def test_a_surname_or_common_noun_is_unresolved_a_different_name_misattributed(tmp_path):
+    store = speaker_said(tmp_path, "Duarte", "person", "Duarte")
+    top = verify(store, "We will hold the referendum this year", speaker="Carlos Duarte")[0]
+    assert top.verdict == "exact"
+    assert top.note == ("unresolved: the store has only the name 'Duarte' for this quote, which Carlos Duarte "
+                        "could be (the document names 'Duarte' at 41-47)")
+    top = verify(store, "We will hold the referendum this year", speaker="Jane Smith")[0]
+    assert top.verdict == "misattributed" and top.note == "the store credits Duarte, not Jane Smith"
+    (tmp_path / "police").mkdir()
+    other = speaker_said(tmp_path / "police", "police", "organization", "police")
+    top = verify(other, "We will hold the referendum this year", speaker="Xoli Mbele")[0]
+    assert top.verdict == "exact"
+    assert top.note == ("unresolved: the store has only 'police' for this quote, no name "
+                        "(the document does not name Xoli Mbele)")
+
+
+def test_a_different_resolved_speaker_is_misattributed(tmp_path):
+    store = speaker_said(tmp_path, "Peter Dutton", "person", "Peter Dutton")
+    top = verify(store, "We will hold the referendum this year", speaker="Anthony Albanese")[0]
+    assert (top.verdict, top.match) == ("misattributed", "exact")
+    assert top.note == "the store credits Peter Dutton, not Anthony Albanese"
+
+
 def test_not_found(seeded):
     store, _ = seeded
     got = verify(store, "Pigs will fly over Caracas before the election")

@@ -134,18 +134,28 @@ def _edge(b1: int, b2: int, core: list) -> int:
 
 
 def _split_end_replaces(ops: list) -> list:
-    """A long 'replace' at either end is a cut plus an extension, not a change."""
-    def split(op: tuple) -> list:
+    """A long 'replace' at either end: the claim's words there change as many of the stored
+    words next to the matched core, and the rest is a cut (the stored quote goes on) or an
+    extension (the claim goes on). A claim ends past the stored quote only where the stored
+    quote has no words left: a claim that changes the last word of a stored quote that goes
+    on ("... act of aggression" for "... act of violence, having ...") is altered, not
+    extended."""
+    def split(op: tuple, at_end: bool) -> list:
         tag, a1, a2, b1, b2 = op
-        if tag == "replace" and max(a2 - a1, b2 - b1) > 3:
-            return [("delete", a1, a2, b1, b1), ("insert", a2, a2, b1, b2)]
-        return [op]
+        if tag != "replace" or max(a2 - a1, b2 - b1) <= 3:
+            return [op]
+        k = min(a2 - a1, b2 - b1)
+        if at_end:  # the changed words touch the core, the rest runs on after them
+            rest = [("delete", a1 + k, a2, b1 + k, b1 + k)] if a2 - a1 > k else \
+                [("insert", a1 + k, a1 + k, b1 + k, b2)] if b2 - b1 > k else []
+            return [("replace", a1, a1 + k, b1, b1 + k)] + rest
+        rest = [("delete", a1, a2 - k, b1, b1)] if a2 - a1 > k else \
+            [("insert", a1, a1, b1, b2 - k)] if b2 - b1 > k else []
+        return rest + [("replace", a2 - k, a2, b2 - k, b2)]
 
-    if not ops:
+    if len(ops) < 2:
         return ops
-    if len(ops) == 1:
-        return ops
-    return split(ops[0]) + ops[1:-1] + split(ops[-1])
+    return split(ops[0], False) + ops[1:-1] + split(ops[-1], True)
 
 
 # altered: at most this many stored quotes expected to line up as well by chance (see chance());

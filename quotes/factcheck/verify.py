@@ -35,9 +35,15 @@ and the paragraph around it with the quote marked ``[[...]]``.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from sqlalchemy import select
+
 from ..store import queries
+from ..store.identity import ONE_NAME, ROLE, SHARED, identity
+from ..store.keys import fold_key
+from ..store.schema import documents, speakers
 from ..store.search import Word, reading, words
 from .align import _Align
 from .candidates import MIN_PIECE, _believed, _hits, _Row, _search
@@ -69,6 +75,8 @@ def _verify(store: Any, claim: str, cwords: list[Word], speaker: str | None, lim
     top = aligned[:limit]
     rivals = _rivals(aligned)
     hits = _hits(store, ((r, a.first, a.last) for r, a in top))
+    others = _unresolved_speakers(store, {r.speaker_id for r, _ in top if speaker_ids is not None
+                                          and r.speaker_id is not None and r.speaker_id not in speaker_ids})
     out: list[Verdict] = []
     for row, a in top:
         hit = hits[(row.id, a.first, a.last)]
@@ -77,8 +85,12 @@ def _verify(store: Any, claim: str, cwords: list[Word], speaker: str | None, lim
             if row.speaker_id is None:
                 note = _join(note, "the store credits no speaker for this quote")
             elif row.speaker_id not in speaker_ids:
-                verdict = "misattributed"
-                note = _join(f"the store credits {hit.speaker}, not {speaker}", note)
+                unresolved = _unresolved(store, others.get(row.speaker_id), speaker, hit)
+                if unresolved:  # a title, a surname or a common noun: not a different person
+                    note = _join(unresolved, note)
+                else:
+                    verdict = "misattributed"
+                    note = _join(f"the store credits {hit.speaker}, not {speaker}", note)
         out.append(Verdict(verdict, a.similarity, claim, hit, a.match,
                            _changes(claim, cwords, row, hit, a), (), speaker, note))
     if stitched is not None:
@@ -117,6 +129,50 @@ def _tie_note(rivals: int) -> str | None:
 
 
 TIED = "from the claim as little: which one it alters, the words cannot tell"
+
+
+def _unresolved_speakers(store: Any, ids: set[int]) -> dict[int, Any]:
+    """The stored speakers (id, name, type, evidence) of these ids whose name resolves to no
+    one: a title or role, a first name or surname alone, a common noun or description."""
+    if not ids:
+        return {}
+    stmt = select(speakers.c.id, speakers.c.name, speakers.c.type, speakers.c.evidence).where(
+        speakers.c.id.in_(sorted(ids)))
+    out = {}
+    for sid, name, kind, evidence in store._rows(stmt):
+        evidence = evidence or identity(name, kind).evidence  # a speaker stored before revision 0007
+        if evidence not in SHARED:
+            out[sid] = (name, evidence)
+    return out
+
+
+def _unresolved(store: Any, stored: tuple[str, str] | None, claimed: str, hit: Hit) -> str | None:
+    """What to say when the store credits a quote to a speaker it could not resolve to a named
+    one: the claimed speaker is then not contradicted. None when the stored speaker is a
+    resolved one (a different person: misattributed), or a name that is not the claimed one's."""
+    if stored is None:
+        return None
+    name, evidence = stored
+    if evidence == ONE_NAME:
+        if not set(fold_key(name).split()) & set(fold_key(claimed).split()):
+            return None  # "Carlos" is not "Jane Smith"
+        what = f"the store has only the name '{name}' for this quote, which {claimed} could be"
+    elif evidence == ROLE:
+        what = f"the store has only the title '{name}' for this quote, which {claimed} could hold"
+    else:
+        what = f"the store has only '{name}' for this quote, no name"
+    return f"unresolved: {what}{_named_in(store, hit, claimed)}"
+
+
+def _named_in(store: Any, hit: Hit, claimed: str) -> str:
+    """Whether the quote's document names the claimed speaker, and where."""
+    text = store._first(select(documents.c.text).where(documents.c.id == hit.document.document_id))[0]
+    words = claimed.split()
+    for needle in dict.fromkeys([claimed] + words[-1:] if len(words) > 1 else [claimed]):
+        m = re.search(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", text, re.IGNORECASE)
+        if m:
+            return f" (the document names '{m.group()}' at {m.start()}-{m.end()})"
+    return f" (the document does not name {claimed})"
 
 
 def _wrong(row: _Row, speaker_ids: set[int]) -> int:
