@@ -21,6 +21,7 @@ from .finder import find_quotes
 from ..lang import en
 from .resolve import Resolver, same_speaker
 from .segment import RuleSegmenter, Segmenter, paragraphs
+from .transcript import transcript_quotes
 from .sieves import parse_config, run_sieves
 from ..types import Document, Quote, Span
 
@@ -93,8 +94,9 @@ class Extractor:
 def extract_quotes(text: str, sentencer, sieves: str | None = None) -> list[Quote]:
     paras = paragraphs(text)
     found = find_quotes(text, paras)
+    spoken = transcript_quotes(text, paras, found)  # "SPEAKER: words" turns, in a transcript only
     if not found:
-        return []  # nothing to attribute: no sentences, tokens or speech events needed
+        return spoken  # nothing else to attribute: no sentences, tokens or speech events needed
     ctx = DocContext.build(text, paras, sentencer(text, paras), found)
     ctx.kinds = [classify(ctx, qi) for qi in range(len(found))]
     run_sieves(ctx, sieves)
@@ -127,7 +129,8 @@ def extract_quotes(text: str, sentencer, sieves: str | None = None) -> list[Quot
                                     explanation=(f"inside the quote at {outer.span.start}",)))
                 continue
         quotes.append(Quote(span=f.span, content=f.content, kind=kind, closed=f.closed))
-    return _propagate_outlets(quotes, text)
+    quotes = _propagate_outlets(quotes, text)
+    return sorted(quotes + spoken, key=lambda q: (q.span.start, -q.span.end)) if spoken else quotes
 
 
 def _propagate_outlets(quotes: list[Quote], text: str) -> list[Quote]:

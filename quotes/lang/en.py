@@ -423,3 +423,31 @@ DESCRIPTION_WORDS: frozenset[str] = frozenset(
 NAME_PARTICLES: frozenset[str] = frozenset(
     "of the and for on to in at & de del la le las los da das do dos di du van von der den ter "
     "al el bin ibn binti bint y e".split())
+
+# ---- Transcripts (quotes/extract/transcript.py): "SPEAKER: words" lines with no quote marks.
+
+# Labels of a reporter's question and of the answer in an interview or briefing ("Q:", "A:").
+QUESTION_LABELS: frozenset[str] = frozenset("q question questions reporter journalist audience".split())
+ANSWER_LABELS: frozenset[str] = frozenset("a answer".split())
+
+# First words of a "Label: text" line that is no one speaking ("Note:", "Photo:", "Read more:").
+NOT_SPEAKER_LABELS: frozenset[str] = frozenset(
+    "note notes nb editor editors editor's photo photos picture pictures image images video videos audio "
+    "graphic graphics chart map caption credit credits source sources update updated updates correction "
+    "clarification warning disclaimer related read see also more watch listen live breaking exclusive "
+    "analysis opinion comment comments summary background context key highlights tags tag topics topic "
+    "category categories posted published date dated time location venue where when what why how who "
+    "subject re from to cc bcc by contact email e-mail tel phone fax web website twitter facebook instagram "
+    "tiktok youtube telegram whatsapp follow share file files attachment attachments reporting writing "
+    "editing translation translated advertisement sponsored sponsor part chapter section step day week "
+    "round game match score result results final total price cost address population area status "
+    "headline title abstract keywords disclosure transcript agenda interview interviews q&a".split()
+) - QUESTION_LABELS - ANSWER_LABELS
+
+# Head words of the organisation a briefing's heading names ("Foreign Ministry Spokesperson ...'s
+# Regular Press Conference", "U.S. Department of State", "The White House").
+BRIEFING_ORG_HEADS: frozenset[str] = frozenset(
+    "ministry department office house agency council commission government embassy consulate "
+    "mission secretariat presidency cabinet administration bureau authority court parliament "
+    "assembly senate congress party army police federation union committee institute university "
+    "company corporation bank fund league alliance coalition nations organization organisation".split())
