@@ -53,15 +53,48 @@ def test_content_and_depth():
     assert outer.closed and inner.closed
 
 
-def test_multi_paragraph_quote_shares_group():
+def test_multi_paragraph_quote_is_one_quote():
+    # each paragraph reopens with a mark and only the last closes: one quote, first mark to last
     text = ("Achterberg said:\n\n“The river rose.\n\n“We will raise the bank.\n\n“Sign up now.”\n\n"
             "“A new quote,” she said.")
     fs = find_quotes(text)
-    assert [f.span.text for f in fs] == ["“The river rose.", "“We will raise the bank.", "“Sign up now.”",
+    assert [f.span.text for f in fs] == ["“The river rose.\n\n“We will raise the bank.\n\n“Sign up now.”",
                                          "“A new quote,”"]
-    assert [f.closed for f in fs] == [False, False, True, True]
-    assert fs[0].group == fs[1].group == fs[2].group != fs[3].group
-    assert fs[0].content.text == "The river rose."
+    assert [f.closed for f in fs] == [True, True]
+    assert fs[0].content.text == "The river rose.\n\n“We will raise the bank.\n\n“Sign up now."
+    assert fs[0].group != fs[1].group
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a straight mark reopening curly copy continues it
+    ("“We ensure the best standards.\n\n\"The gauge is unified,\" Al Hashemi added.",
+     ["“We ensure the best standards.\n\n\"The gauge is unified,\""]),
+    # curly marks after an unclosed straight one are the quotes of an excerpt, not its continuation
+    ("The paper reports:\n\n\"Kevin was snoring.\n\n“Here he is, babe,” she said.",
+     ["\"Kevin was snoring.", "“Here he is, babe,”"]),
+    # a quoted phrase left open inside a sentence ends with its paragraph
+    ("One sign read “Welcome home.\n\n“We are back,” she said.", ["“Welcome home.", "“We are back,”"]),
+    # the quote opens a sentence mid-paragraph and runs on
+    ("He paused. “We will go.\n\n“And we will win,” he said.", ["“We will go.\n\n“And we will win,”"]),
+])
+def test_which_quotes_run_over_paragraphs(text, expected):
+    assert spans(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # ” typed as an opening mark, at a paragraph's start or after a space
+    ("The wait is long.\n\n”We intend to change that,” Barreto told reporters.",
+     ["”We intend to change that,”"]),
+    ("Participants met. ”As a specialist, I congratulate you,” Gomes said.", ["”As a specialist, I congratulate you,”"]),
+    # “ typed as a closing mark, glued to the end of the sentence
+    ("He said: “The rate is 51 percent.“\n\nIt was labeled “Mostly True.”",
+     ["“The rate is 51 percent.“", "“Mostly True.”"]),
+    # an opening mark that ends its paragraph opens the next one's quote
+    ("“Our land needs protection,” she said. “\n\nWe used to live in a different world.”\n\nNext.",
+     ["“Our land needs protection,”", "“\n\nWe used to live in a different world.”"]),
+])
+def test_misplaced_marks(text, expected):
+    assert spans(text) == expected
 
 
 def test_stray_line_break_inside_quote():

@@ -107,7 +107,7 @@ CASES = [
     ("“We will win,” Maria Lopez said." + N + "“Then we will govern for ten years.”", "“Then", "Maria Lopez",
      "continuation"),
     ("Helen Achterberg said:" + N + "“The river rose higher than ever." + N + "“We will raise the bank before "
-     "the rains.”", "“We will", "Helen Achterberg", "continuation"),
+     "the rains.”", "“The river", "Helen Achterberg", "colon_intro"),  # one quote over two paragraphs
     # reported speech with a partial quote
     ("Lopez said the plan was “a betrayal of the voters” and left.", "“a betrayal", "Lopez", "leading_cue"),
     # "the statement continued" -> whoever issued it

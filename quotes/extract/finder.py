@@ -3,9 +3,10 @@
 One linear pass over the text. Each mark is read in its context (what stands
 before and after it) as an opening mark, a closing mark, an apostrophe or
 "either"; a stack pairs them. A quote never runs past its paragraph unless the
-next paragraph re-opens it (the newspaper convention for long quotes) or
-plainly continues it (a stray line break before a lower-case word). A mark
-left open is kept as an unclosed quote ending at its paragraph's end.
+next paragraph re-opens it (the newspaper convention for long quotes: then the
+paragraphs make one quote, from its first opening mark to its last closing
+mark) or plainly continues it (a stray line break before a lower-case word). A
+mark left open is kept as an unclosed quote ending at its paragraph's end.
 
 All offsets are Python ``str`` offsets into the text as given.
 """
@@ -93,9 +94,11 @@ def role_of(c: str, p: str, n: str) -> str:
             return CLOSE
         return EITHER
     if c == "”":
-        if left_open and not right_open and p != "":
-            return EITHER  # Swedish style, or a closer glued to the next word
+        if left_open and not right_open:
+            return EITHER  # Swedish style, a closer glued to the next word, or an opener typed as ”
         return CLOSE
+    if c == "“" and p and not left_open and right_open:
+        return EITHER  # glued to the end of a sentence ("51 percent.“"): a closer typed as “
     if c in "»›":
         # Danish »…« opens with », French «…» closes with it.
         return CLOSE if not (left_open and not right_open) else EITHER
@@ -119,9 +122,18 @@ def _next_paragraph_reopens(text: str, para: Span, nxt: Span | None, mark: str) 
     if nxt is None:
         return False
     first = text[nxt.start] if nxt.start < nxt.end else ""
-    if _is_single(mark):
-        return first in "‘'"
-    return first in "“\"„«"
+    # The same mark reopens; so does a straight " after a curly “ (curly copy retyped by hand).
+    # Not a “ after a straight ": there the straight marks set off an excerpt and the curly ones
+    # are the quotes inside it.
+    return first == mark or (mark == "“" and first == '"')
+
+
+def _opens_an_utterance(text: str, para: Span, o: _Open) -> bool:
+    """Does the quote open its paragraph, a sentence or a colon's announcement ("X said: “…")?
+    Only such a quote runs on into the next paragraph; a quoted phrase left open inside a
+    sentence ("One sign read “Welcome home.") ends with its paragraph."""
+    before = text[para.start:o.pos].rstrip()
+    return not before or before[-1] in ":.!?"
 
 
 def _stray_break(text: str, nxt: Span | None, closers: str) -> bool:
@@ -134,6 +146,16 @@ def _stray_break(text: str, nxt: Span | None, closers: str) -> bool:
         return False
     seg = text[nxt.start:nxt.end]
     return any(c in seg for c in closers)
+
+
+def _dangling(text: str, o: _Open, end: int, nxt: Span | None) -> bool:
+    """An opening mark that ends its paragraph ("she said. “¶We used to …”"): the quote is the
+    next paragraph's, when that paragraph closes it."""
+    if nxt is None or text[o.content_start:end].strip():
+        return False
+    if o.pos > 0 and not (text[o.pos - 1].isspace() or text[o.pos - 1] in _LEFT_CONTEXT):
+        return False  # glued to the word before it: a closing mark, not an opening one
+    return any(c in nxt.text for c in o.closers)
 
 
 def find_quotes(text: str, paras: list[Span] | None = None) -> list[Found]:
@@ -198,7 +220,7 @@ def find_quotes(text: str, paras: list[Span] | None = None) -> list[Found]:
             closing_idx = -1
             if role in (CLOSE, EITHER):
                 for k in range(len(stack) - 1, -1, -1):
-                    if c in stack[k].closers:
+                    if c in stack[k].closers or (c == "“" and stack[k].mark == "“"):  # (a glued “)
                         closing_idx = k
                         break
                     # a double closer may close past open single marks (misread apostrophes);
@@ -237,14 +259,36 @@ def find_quotes(text: str, paras: list[Span] | None = None) -> list[Found]:
         for depth, o in enumerate(stack):
             if _is_single(o.mark) and depth > 0:
                 continue  # an unclosed single inside a double: an apostrophe, most likely
-            if depth == 0 and _stray_break(text, nxt, o.closers):
+            if depth == 0 and (_stray_break(text, nxt, o.closers) or _dangling(text, o, hi, nxt)):
                 keep.append(o)
                 continue
             emit(o, hi, False, depth)
-            if depth == 0 and _next_paragraph_reopens(text, para, nxt, o.mark):
+            if depth == 0 and _opens_an_utterance(text, para, o) and _next_paragraph_reopens(text, para, nxt, o.mark):
                 reopen[pi + 1] = o.group
         carried = keep[:1]
         stack = []
     out.sort(key=lambda f: (f.span.start, -f.span.end))
+    return _join_paragraphs(text, out)
+
+
+def _join_paragraphs(text: str, found: list[Found]) -> list[Found]:
+    """One quotation over several paragraphs (each reopens with a mark, only the last one
+    closes) is one quote: from its first opening mark to its last closing mark."""
+    parts: dict[int, list[Found]] = {}
+    for f in found:
+        if f.depth == 0:
+            parts.setdefault(f.group, []).append(f)
+    if all(len(p) == 1 for p in parts.values()):
+        return found
+    out = []
+    for f in found:
+        group = parts.get(f.group) if f.depth == 0 else None
+        if group is None or len(group) == 1:
+            out.append(f)
+        elif f is group[0]:
+            last = group[-1]
+            out.append(Found(Span.of(text, f.span.start, last.span.end),
+                             Span.of(text, f.content.start, max(last.content.end, f.content.start)),
+                             last.closed, 0, f.group, f.mark))
     return out
 
