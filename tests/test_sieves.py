@@ -108,6 +108,11 @@ CASES = [
      "continuation"),
     ("Helen Achterberg said:" + N + "“The river rose higher than ever." + N + "“We will raise the bank before "
      "the rains.”", "“The river", "Helen Achterberg", "colon_intro"),  # one quote over two paragraphs
+    # the cue after a quote over two paragraphs stands after its last paragraph
+    ("The mayor spoke on Friday." + N + "“The river rose higher than ever." + N + "“We will raise the bank,” "
+     "Helen Achterberg said.", "“The river", "Helen Achterberg", "trailing_cue"),
+    ("Engineers worked all night." + N + "“The river rose higher than ever." + N + "“We will raise the bank "
+     "before the rains,”" + N + "Helen Achterberg said.", "“The river", "Helen Achterberg", "next_paragraph_cue"),
     # reported speech with a partial quote
     ("Lopez said the plan was “a betrayal of the voters” and left.", "“a betrayal", "Lopez", "leading_cue"),
     # "the statement continued" -> whoever issued it

@@ -130,6 +130,10 @@ class DocContext:
     def paragraph_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self._para_starts, offset) - 1)
 
+    def end_paragraph_index(self, quote: Found) -> int:
+        """The paragraph a quote ends in (a quotation may run over several)."""
+        return self.paragraph_index(max(quote.span.start, quote.span.end - 1))
+
     def tok_index(self, offset: int) -> int:
         """Index of the first token starting at or after ``offset``."""
         return bisect.bisect_left(self._tok_starts, offset)

@@ -15,7 +15,7 @@ _TERMINATORS = frozenset(".!?;")
 def _tail_tokens(ctx: DocContext, qi: int, limit: int = 14) -> list[int]:
     """Token indices after quote ``qi``, up to the next quote, paragraph end or sentence end."""
     q = ctx.quotes[qi]
-    para = ctx.paragraphs[ctx.paragraph_index(q.span.start)]
+    para = ctx.paragraphs[ctx.end_paragraph_index(q)]
     end = para.end
     quotes = ctx.quotes
     for j in range(qi + 1, len(quotes)):  # (no copy of the rest of the list: this runs for every quote)

@@ -20,7 +20,7 @@ def continuation(ctx: DocContext, qi: int) -> Decision | None:
         if prev.depth or ctx.kinds[pj] in ("scare", "title"):
             continue
         same_group = prev.group == q.group
-        ppi = ctx.paragraph_index(prev.span.start)
+        ppi = ctx.end_paragraph_index(prev)
         if not same_group and pi - ppi > 1:
             return None
         if d is None or d.mention is None:

@@ -22,7 +22,7 @@ _OPEN_END = regex.compile(r"[,—–\-]\s*$")  # a quote that stops mid-sentence
 def next_paragraph_cue(ctx: DocContext, qi: int) -> Decision | None:
     """A quote that ends its paragraph with a comma; the next paragraph opens with "X said"."""
     q = ctx.quotes[qi]
-    pi = ctx.paragraph_index(q.span.start)
+    pi = ctx.end_paragraph_index(q)
     para = ctx.paragraphs[pi]
     if pi + 1 >= len(ctx.paragraphs) or skip_space(ctx.text, q.span.end, para.end) < para.end:
         return None
@@ -68,7 +68,7 @@ def byline(ctx: DocContext, qi: int) -> Decision | None:
     if ctx.kinds[qi] == "partial":
         return None
     q = ctx.quotes[qi]
-    pi = ctx.paragraph_index(q.span.start)
+    pi = ctx.end_paragraph_index(q)
     para = ctx.paragraphs[pi]
     start = skip_space(ctx.text, q.span.end, para.end)
     if start < para.end:
