@@ -8,6 +8,7 @@ nominal mentions are resolved against those events and the names in the text.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -111,6 +112,31 @@ class DocContext:
             self._events = self._speech_events()
             self._event_starts = [ev.cue.start for ev in self._events]
         return self._events
+
+    @functools.cached_property
+    def lower_only(self) -> frozenset[str]:
+        """Words (in lower case) the article writes in lower case and never capitalises inside
+        a sentence: a capitalised one ("More", "Insiders") owes its capital to its position."""
+        return frozenset(self._case_evidence[0] - self._case_evidence[1])
+
+    @functools.cached_property
+    def capitalised_inside(self) -> frozenset[str]:
+        """Words (in lower case) the article capitalises inside a sentence: names, even when
+        they are words too ("Will", "May")."""
+        return frozenset(self._case_evidence[1])
+
+    @functools.cached_property
+    def _case_evidence(self) -> tuple[set[str], set[str]]:
+        lower, inner_caps = set(), set()
+        prev_word = False
+        for w in self.words:
+            first = w[0]
+            if first.islower():
+                lower.add(w.lower())
+            elif first.isupper() and prev_word:
+                inner_caps.add(w.lower())
+            prev_word = first.isalnum() or w == ","
+        return lower, inner_caps
 
     # ---------------------------------------------------------------- lookups
     def sentence_of(self, offset: int) -> tuple[int, int]:

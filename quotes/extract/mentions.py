@@ -513,6 +513,17 @@ def split_role(mention: str) -> tuple[str, str | None]:
 _TITLE_WORDS = frozenset(t.strip(".") for t in en.TITLES) - {"former", "late", "first", "then-candidate"}
 
 
+_CONTRACTED = regex.compile(r"[’'](?:s|re|ll|ve|d)$")
+
+
+def _opener(word: str) -> bool:
+    """A determiner, or a capitalised function word that opens a sentence ("Although"), but
+    not an acronym ("US")."""
+    low = _CONTRACTED.sub("", word.lower())  # "Here’s"
+    return low in DETERMINERS or (low in en.FUNCTION_WORDS and word[:1].isupper()
+                                   and not (len(word) > 1 and word.isupper()) and low not in en.PRONOUNS)
+
+
 _PARTY_TAG = regex.compile(r"\s*\([^()\n]{1,24}\)\s*$")
 
 
@@ -520,8 +531,10 @@ _PARTY_TAG = regex.compile(r"\s*\([^()\n]{1,24}\)\s*$")
 def clean_name(mention: str) -> str:
     """The canonical form of a mention: determiners, possessives and titles off."""
     words = _PARTY_TAG.sub("", mention).replace("\n", " ").split()  # "Rep. John Mica (R-Fla.)"
-    while words and words[0].lower() in DETERMINERS:
-        words = words[1:]
+    while len(words) > 1 and _opener(words[0]):
+        words = words[1:]  # "the", and a sentence's opening word glued to a name ("Although Scott")
+    while len(words) > 1 and fold(words[-1]) in _WEEKDAYS:
+        words = words[:-1]  # "The Congress Monday warned"
     if not words:
         return mention.strip()
     words[-1] = strip_possessive(words[-1])

@@ -23,6 +23,8 @@ from .context import Decision, DocContext
 from .sieves.subjects import clause_subject
 from ..lang import en
 from .segment import bmp_twin
+from .coref import PersonAntecedents
+from .names import why_not_a_speaker
 from .mentions import DETERMINERS, NOT_NAMES, np_before, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
 from ..types import Outlet, Speaker, Span
 
@@ -43,12 +45,13 @@ _NAME_RUN_SPLIT = regex.compile(f"({_NAME_RUN.pattern})", regex.V1)  # the same,
 _ISSUED = regex.compile(
     r"\b(?:issued|released|put\s+out|published|sent|posted|distributed)\s+(?:a|an|its|their|his|her)\s+"
     r"(?:[\w\-]+\s+){0,2}?(?P<noun>statements?|release|letter|message|report|memo|communiqu[eé])\b", regex.V1)
+_ALIAS = regex.compile(r"(?P<full>\p{Lu}[\p{L}’'\-]*(?:\s+(?:of|for|and|the|de|\p{Lu}[\p{L}’'\-]*))+)\s*"
+                       r"\((?P<alias>\p{Lu}[\p{L}]{1,12})\)", regex.V1)
 _ABBR = regex.compile(r"\(\s*(\p{Lu}[\p{Lu}\.]{1,9})\s*\)")
 _KEY_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'\-\.]*")
 _HEADLINE_WORD = regex.compile(r"[\p{L}][\p{L}’'\-]*")
 # Words that open a name run without being part of the name ("But Trump", "When Clinton").
-_RUN_OPENERS = DETERMINERS | {"but", "and", "in", "on", "at", "as", "when", "while", "after", "before", "if", "so",
-                              "meanwhile"}
+_RUN_OPENERS = DETERMINERS | en.FUNCTION_WORDS - en.PRONOUNS.keys()
 
 
 @functools.lru_cache(maxsize=1 << 16)  # name runs repeat ("Trump", "The", "But Clinton")
@@ -61,7 +64,7 @@ def _name_of_run(run: str) -> tuple[int, int, str] | None:
     txt = run.rstrip(".’'")
     s, e = 0, len(txt)
     words = txt.split()
-    while words and fold(words[0]) in _RUN_OPENERS:
+    while words and fold(words[0]) in _RUN_OPENERS and not (len(words[0]) > 1 and words[0].isupper()):
         s += len(words[0]) + 1
         words = words[1:]
     return (s, e, " ".join(words)) if words else None
@@ -102,6 +105,86 @@ class Resolver:
         self.ctx = ctx
         self._headline_end = self._find_headline_end()
         self._full_names: dict[str, str] = {}
+        self.persons = PersonAntecedents(self)
+
+    @functools.cached_property
+    def organisation_aliases(self) -> frozenset[str]:
+        """Short names an article gives an organisation in parentheses after its full name:
+        "the National Athletes' Welfare Foundation (Yakeb)", "the Migrations Board (DNM)"."""
+        out = set()
+        for m in _ALIAS.finditer(self.ctx.text):
+            full = m.group("full")
+            if entity_type(clean_name(full)) == "organization":
+                out.add(m.group("alias"))
+        return frozenset(out)
+
+    def names_between(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The name runs inside ``[start, end)``, in order."""
+        starts = self._name_starts_list()
+        a, b = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        return [n for n in self.names[a:b] if n[1] <= end]
+
+    def _name_starts_list(self) -> list[int]:
+        starts = getattr(self, "_name_starts", None)
+        if starts is None:
+            starts = self._name_starts = [n[0] for n in self.names]
+        return starts
+
+    def apposition(self, mention: Span) -> str:
+        """The mention with the words around it that describe it: up to four words before it
+        in its clause ("A Walvis Bay businesswoman, Claudia Lofty-Eaton") and an apposition
+        after it (", the 34-year-old mother of three,")."""
+        text = self.ctx.text
+        s, e = self.ctx.sentence_of(mention.start)
+        k = self.ctx.tok_index(mention.start)
+        toks = self.ctx.toks
+        lo = k
+        while lo > 0 and k - lo < 5 and toks[lo - 1].start >= s and toks[lo - 1].text not in ".;:!?“”\"":
+            lo -= 1
+        hi = mention.end
+        after = regex.match(r",\s+(?:the|a|an)\s[^,.;]{1,60}", text[mention.end:min(e, mention.end + 80)])
+        if after:
+            hi = mention.end + after.end()
+        start = toks[lo].start if lo < k else mention.start
+        return text[start:max(hi, mention.end)]
+
+    def is_nominal(self, mention: str) -> bool:
+        return self._nominal(mention)
+
+    def described_person(self, mention: Span) -> str | None:
+        """The named person a definite description stands for ("the official", "the widow",
+        "the deputy minister"), or None."""
+        words = [fold(w) for w in mention.text.split()]
+        if not words or words[-1] in en.UTTERANCE_NOUNS or words[0] in en.INDEFINITE_DETERMINERS:
+            return None
+        r = self._described(mention, None)
+        if r is None:
+            return None
+        name = r[0]
+        return name if entity_type(name) in ("person", "unknown") else None
+
+    def _described(self, mention: Span, qi: int | None) -> tuple[str, list[str]] | None:
+        """A description read as the person or organisation the article named for it: the
+        nearest earlier name holding its head noun ("the party", "the deputy minister"), else,
+        for a person's role ("the official", "the widow"), the person who last spoke within two
+        paragraphs."""
+        r = self.resolve_nominal(mention, qi)
+        if r is not None:
+            return r
+        words = [fold(w) for w in mention.text.split()]
+        if len(words) < 2 or words[0] not in ("the", "this", "that") or words[-1] not in en.PERSON_NOUNS:
+            return None
+        pi = self.ctx.paragraph_index(mention.start)
+        lo = self.ctx.paragraphs[max(0, pi - 2)].start if self.ctx.paragraphs else 0
+        for ev in reversed(self.ctx.events_between(lo, mention.start)):
+            sp = ev.speaker
+            if sp.start >= mention.start or is_pronoun(sp.text) or self._nominal(sp.text):
+                continue
+            name = clean_name(sp.text)
+            if entity_type(name, sp.text) in ("person", "unknown") and why_not_a_speaker(name) is None:
+                name = self.full_name(name, sp.start)
+                return name, [f"'{mention.text}' is {name}, who spoke last (at {sp.start})"]
+        return None
 
     @functools.cached_property
     def names(self) -> list[tuple[int, int, str]]:
@@ -196,9 +279,7 @@ class Resolver:
 
     def _names_before(self, offset: int, limit: int = 2000) -> list[tuple[int, int, str]]:
         """Up to ``limit`` name runs ending at or before ``offset``, nearest last."""
-        starts = getattr(self, "_name_starts", None)
-        if starts is None:
-            starts = self._name_starts = [n[0] for n in self.names]
+        starts = self._name_starts_list()
         b = bisect.bisect_left(starts, offset)
         return [n for n in self.names[max(0, b - limit):b] if n[1] <= offset]
 
@@ -273,7 +354,7 @@ class Resolver:
         return bool(words) and not any(w[:1].isupper() for w in words[1:]) and (
             words[0].lower() in DETERMINERS or not words[0][:1].isupper())
 
-    def resolve_nominal(self, mention: Span, qi: int) -> tuple[str, list[str]] | None:
+    def resolve_nominal(self, mention: Span, qi: int | None) -> tuple[str, list[str]] | None:
         words = [fold(w) for w in mention.text.split()]
         head = words[-1] if words else ""
         ctx = self.ctx
@@ -292,7 +373,7 @@ class Resolver:
                     name = self.speaker_name(subj, qi)[0]
                     return name, [f"'{mention.text}' was issued by {name}"]
             # else the speaker of the nearest attributed quote before
-            for pj in range(qi - 1, -1, -1):
+            for pj in range(-1 if qi is None else qi - 1, -1, -1):
                 d = ctx.decisions[pj]
                 if d is not None and d.mention is not None and fold(d.mention.text).split()[-1:] != [head]:
                     name = self.speaker_name(d.mention, pj)[0]
@@ -322,13 +403,14 @@ class Resolver:
                     return name, [f"'who' refers to '{head.text}'"] + steps
             return text, ["relative 'who' unresolved"]
         if is_pronoun(text):
-            ant = self.antecedent(text, mention.start)
+            ant = self.persons.find(mention) if fold(text) in ("he", "she") else None
+            ant = ant or self.antecedent(text, mention.start)
             if ant:
                 name = self.full_name(ant[0], mention.start)
                 return name, [f"pronoun '{text}' -> {name} (at {ant[1].start})"]
             return text, [f"pronoun '{text}' unresolved"]
         if self._nominal(text):
-            r = self.resolve_nominal(mention, qi)
+            r = None if fold(text.split()[0]) in en.INDEFINITE_DETERMINERS else self._described(mention, qi)
             if r:
                 return r
             return clean_name(text), []
@@ -346,6 +428,15 @@ class Resolver:
         name, steps = self.speaker_name(d.mention, qi)
         if not name:
             return None, steps
+        why = why_not_a_speaker(name, self.ctx.lower_only, self.ctx.capitalised_inside)
+        if why is not None:
+            # no name: the speaker is the unnamed one the mention speaks of ("he", "who",
+            # "aides"), in lower case unless the mention is itself a name
+            unnamed = _unnamed(d.mention.text)
+            steps = steps + [f"'{name}' names no speaker ({why}): unnamed '{unnamed}'"]
+            if not unnamed:
+                return None, steps
+            name = unnamed
         _, role = split_role(clean_name_keep_titles(d.mention.text))
         typ = entity_type(name, d.mention.text)
         if d.sieve == "transcript":
@@ -473,6 +564,17 @@ def _person_core(run: str, last: str) -> str | None:
 @functools.lru_cache(maxsize=1)
 def _bare_titles() -> frozenset[str]:
     return frozenset(t.strip(".") for t in en.TITLES)
+
+
+def _unnamed(mention: str) -> str:
+    """A mention that names nobody, as an unnamed speaker: "He" -> "he", "Aides" -> "aides";
+    empty when it is not even a noun phrase ("Within this")."""
+    words = mention.replace("\n", " ").split()
+    if not words or (len(words) > 1 and fold(words[0]) in en.FUNCTION_WORDS
+                     and fold(words[0]) not in DETERMINERS | en.INDEFINITE_DETERMINERS):
+        return ""  # "Within this framework": no noun phrase
+    text = " ".join(words)
+    return text[:1].lower() + text[1:] if not (len(words[0]) > 1 and words[0].isupper()) else text
 
 
 def clean_name_keep_titles(mention: str) -> str:

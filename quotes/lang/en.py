@@ -451,3 +451,49 @@ BRIEFING_ORG_HEADS: frozenset[str] = frozenset(
     "mission secretariat presidency cabinet administration bureau authority court parliament "
     "assembly senate congress party army police federation union committee institute university "
     "company corporation bank fund league alliance coalition nations organization organisation".split())
+# Closed-class words (pronouns, determiners, prepositions, conjunctions, auxiliaries, common
+# adverbs and quantifiers): a would-be name made only of these names nobody ("It", "That",
+# "Within", "More", "Though the").
+FUNCTION_WORDS: frozenset[str] = frozenset(
+    "a an the this that these those his her hers its their theirs our ours my mine your yours "
+    "i me he him she it we us they them you who whom what which whose where when why how "
+    "in on at by for from with without within of to into onto over under about above below across "
+    "after before since until till during through throughout between among amid around against toward "
+    "towards upon via per despite beside besides beyond near inside outside along behind "
+    "and or but nor so yet if though although because unless whether while whilst as than then once "
+    "is am are was were be been being has have had do does did will would shall should can could may "
+    "might must not no yes more most less least much many some any all both each every either neither "
+    "other another such own same few several also still just only even ever never always often again "
+    "already soon now here there today tonight yesterday tomorrow however meanwhile moreover furthermore "
+    "therefore thus hence instead otherwise indeed perhaps well very too quite rather almost nearly "
+    "further later earlier first last next".split())
+
+# Words of a clause, not of a name: a would-be speaker phrase holding one in lower case is a
+# clause fragment ("Constitution does not", "letter further").
+CLAUSE_WORDS: frozenset[str] = frozenset(
+    "is was are were be been has have had do does did will would shall should can could may might "
+    "must not further also then still again already just".split())
+
+# Words that make a person female or male when they stand in apposition or before the name
+# ("A Walvis Bay widow, Carol-Ann Möller"); pronouns agree with them.
+FEMALE_WORDS: frozenset[str] = frozenset(
+    "mrs mrs. ms ms. miss madam madame dame lady queen princess woman women widow mother wife daughter "
+    "sister aunt niece grandmother girl businesswoman chairwoman spokeswoman congresswoman actress "
+    "sportswoman councilwoman policewoman".split())
+MALE_WORDS: frozenset[str] = frozenset(
+    "mr mr. sir lord king prince man men widower father husband son brother uncle nephew grandfather "
+    "boy businessman spokesman congressman actor sportsman councilman policeman".split())
+
+# Nouns for a person's role or description: "the official added", "the widow says", "the
+# 45-year-old told police". A definite one stands for the person the article named for it.
+PERSON_NOUNS: frozenset[str] = TITLES | FEMALE_WORDS | MALE_WORDS | frozenset(
+    "official lawmaker legislator diplomat envoy commander officer executive head chairperson "
+    "coordinator manager owner activist lawyer attorney prosecutor scientist researcher professor "
+    "teacher doctor nurse farmer driver resident victim suspect survivor witness veteran player "
+    "coach striker defender athlete captain star singer artist author writer economist analyst "
+    "expert politician candidate councillor councilor inspector superintendent brigadier colonel "
+    "magistrate principal pastor priest imam bishop elder student worker founder co-founder "
+    "entrepreneur vp deputy premier monarch head-of-state".split())
+# Determiners of a description that introduces someone new, never one named before ("one
+# insider said", "a resident said").
+INDEFINITE_DETERMINERS: frozenset[str] = frozenset("a an one another some two three several".split())
