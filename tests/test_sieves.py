@@ -64,7 +64,7 @@ CASES = [
     ("Ever since Bernie Sanders announced his candidacy, he has said the same thing at every campaign event: "
      "“The system is rigged.”", "“The system", "Bernie Sanders", "colon_intro"),
     # a clause is no speaker phrase; a name after a conjunction "that" is
-    ("He notes that free speech comes with the limitation that you can’t yell “fire” in a theater.", "“fire”", "He",
+    ("He notes that free speech comes with the limitation that you can’t yell “fire” in a theater.", "“fire”", "he",
      "sentence_subject"),
     ("The debate grew so heated over the bill that New Jersey Gov. Chris Christie said, “Stop it.”", "“Stop",
      "Chris Christie", "leading_cue"),

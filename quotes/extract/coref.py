@@ -3,10 +3,10 @@
 Read the sentences before the pronoun, nearest first, as far back as a few paragraphs.
 In each sentence, in this order:
 
+* the speakers of its reporting verbs ("…, Moreno explained Thursday");
 * its subject: a name ("Carol-Ann made arrangements …"), a description the article has
   named ("The official added …"), or a pronoun or possessive of the same gender ("She was
   given …", "Her children stopped …"), which is read back the same way: a chain;
-* the speakers of its reporting verbs ("…, Moreno explained Thursday");
 * in the pronoun's own paragraph only, any other person it names ("the workshop gave
   Martens and his team …").
 
@@ -17,16 +17,27 @@ other pronoun, or one whose own words say otherwise ("widow" is no "he").
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..lang import en
 from ..types import Span
 from .mentions import DETERMINERS, clean_name, entity_type, fold, is_pronoun
 from .names import gender, is_group, is_plural_list, why_not_a_speaker
+from .context import DocContext
 from .sieves.subjects import clause_subject
 
-if TYPE_CHECKING:
-    from .resolve import Resolver
+
+class Names(Protocol):
+    """What the search reads of the document's names (:class:`~quotes.extract.resolve.Resolver`)."""
+
+    ctx: DocContext
+    organisation_aliases: frozenset[str]
+
+    def names_between(self, start: int, end: int) -> list[tuple[int, int, str]]: ...
+    def is_nominal(self, mention: str) -> bool: ...
+    def described_person(self, mention: Span) -> str | None: ...
+    def apposition(self, mention: Span) -> str: ...
+    def full_name(self, name: str, before: int) -> str: ...
 
 # How far back a pronoun's antecedent is looked for.
 PARAGRAPHS_BACK = 5
@@ -39,7 +50,7 @@ _POSSESSIVES = {"his": "he", "her": "she"}
 class PersonAntecedents:
     """The antecedents of "he" and "she" in one document, each found once."""
 
-    def __init__(self, resolver: "Resolver"):
+    def __init__(self, resolver: Names):
         self.r = resolver
         self.ctx = resolver.ctx
         self._memo: dict[int, tuple[str, Span] | None] = {}
@@ -80,17 +91,26 @@ class PersonAntecedents:
 
     def _in_sentence(self, s: int, e: int, want: str | None, own_paragraph: bool) -> tuple[str, Span] | None:
         ctx = self.ctx
+        for ev in reversed(ctx.events_between(s, e)):
+            if ev.speaker.start >= e:
+                continue
+            found = self._named(ev.speaker, want)
+            if found is not None:
+                return found
         subj = clause_subject(ctx, s, e)
         if subj is not None:
             found = self._subject(subj, want)
             if found is not None:
                 return found if found is not _OTHER else None
-        for ev in reversed(ctx.events_between(s, e)):
-            if ev.speaker.start >= e or ev.speaker == subj:
-                continue
-            found = self._named(ev.speaker, want)
-            if found is not None:
-                return found
+        else:
+            # no subject found: a name among the sentence's first words is it, or stands in
+            # apposition to it ("A widow, Carol Mendes, runs the boat")
+            opening = self.r.names_between(s, min(e, ctx.toks[min(len(ctx.toks) - 1, ctx.tok_index(s) + 6)].end))
+            if opening:
+                a, b, _ = opening[0]
+                found = self._named(Span.of(ctx.text, a, b), want)
+                if found is not None:
+                    return found
         if own_paragraph:
             for a, b, txt in reversed(self.r.names_between(s, e)):
                 if subj is not None and subj.start <= a < subj.end:
@@ -116,8 +136,18 @@ class PersonAntecedents:
                 return None
             return self.find(Span(subj.start, subj.start + len(words[0]), words[0]))
         if first in DETERMINERS and first not in ("the", "this", "that"):
-            return None  # "their lawyers", "a group of eight men"
+            # "A widow, Carol Mendes, runs the boat": the name in apposition; else nobody
+            # named ("their lawyers", "a group of eight men")
+            appos = self.r.names_between(subj.end, subj.end + 3)
+            if appos and self.ctx.text[subj.end:appos[0][0]].strip() == ",":
+                a, b, _ = appos[0]
+                return self._named(Span.of(self.ctx.text, a, b), want)
+            return None
         return self._named(subj, want)
+
+    def accepts(self, pronoun: Span, found: tuple[str, Span]) -> bool:
+        """May ``pronoun`` stand for the person another rule found?"""
+        return self._named(found[1], _GENDER.get(fold(pronoun.text))) is not None
 
     def _named(self, mention: Span, want: str | None, strict: bool = False) -> tuple[str, Span] | None:
         """The mention as a candidate for a pronoun of gender ``want``: its name, when it names
@@ -132,6 +162,8 @@ class PersonAntecedents:
                 return None
         else:
             name = clean_name(text)
+            if not name[:1].isupper():
+                return None  # "the chair of the Port Alder harbour council": a role, not a name
         if why_not_a_speaker(name, self.ctx.lower_only, self.ctx.capitalised_inside) is not None:
             return None
         typ = entity_type(name, text)

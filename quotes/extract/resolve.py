@@ -172,18 +172,26 @@ class Resolver:
         if r is not None:
             return r
         words = [fold(w) for w in mention.text.split()]
-        if len(words) < 2 or words[0] not in ("the", "this", "that") or words[-1] not in en.PERSON_NOUNS:
+        head = words[-1] if words else ""
+        if len(words) < 2 or words[0] not in ("the", "this", "that") or head not in en.PERSON_NOUNS:
             return None
-        pi = self.ctx.paragraph_index(mention.start)
-        lo = self.ctx.paragraphs[max(0, pi - 2)].start if self.ctx.paragraphs else 0
-        for ev in reversed(self.ctx.events_between(lo, mention.start)):
+        ctx = self.ctx
+        pi = ctx.paragraph_index(mention.start)
+        near = ctx.paragraphs[max(0, pi - 2)].start if ctx.paragraphs else 0
+        for ev in reversed(ctx.events_between(max(0, mention.start - 6000), mention.start)):
             sp = ev.speaker
             if sp.start >= mention.start or is_pronoun(sp.text) or self._nominal(sp.text):
                 continue
             name = clean_name(sp.text)
-            if entity_type(name, sp.text) in ("person", "unknown") and why_not_a_speaker(name) is None:
+            if entity_type(name, sp.text) not in ("person", "unknown") or why_not_a_speaker(name) is not None:
+                continue
+            # the person the article gave that role ("Esteban Moreno, Land Control chief" for
+            # "the chief"); for a role anyone in office fits ("the official"), whoever spoke last
+            described = head in {fold(w).strip(",.") for w in self.apposition(sp).split()}
+            if described or (head in en.GENERIC_PERSON_NOUNS and sp.start >= near):
                 name = self.full_name(name, sp.start)
-                return name, [f"'{mention.text}' is {name}, who spoke last (at {sp.start})"]
+                how = "was called so" if described else "spoke last"
+                return name, [f"'{mention.text}' is {name}, who {how} (at {sp.start})"]
         return None
 
     @functools.cached_property
@@ -403,8 +411,13 @@ class Resolver:
                     return name, [f"'who' refers to '{head.text}'"] + steps
             return text, ["relative 'who' unresolved"]
         if is_pronoun(text):
-            ant = self.persons.find(mention) if fold(text) in ("he", "she") else None
-            ant = ant or self.antecedent(text, mention.start)
+            if fold(text) in ("he", "she"):
+                ant = self.persons.find(mention)
+                if ant is None:  # further back than the search reads: the nearest named speaker
+                    ant = self.antecedent(text, mention.start)
+                    ant = ant if ant is not None and self.persons.accepts(mention, ant) else None
+            else:
+                ant = self.antecedent(text, mention.start)
             if ant:
                 name = self.full_name(ant[0], mention.start)
                 return name, [f"pronoun '{text}' -> {name} (at {ant[1].start})"]

@@ -497,3 +497,5 @@ PERSON_NOUNS: frozenset[str] = TITLES | FEMALE_WORDS | MALE_WORDS | frozenset(
 # Determiners of a description that introduces someone new, never one named before ("one
 # insider said", "a resident said").
 INDEFINITE_DETERMINERS: frozenset[str] = frozenset("a an one another some two three several".split())
+# Descriptions that fit anyone in office: "the official added" is whoever spoke last.
+GENERIC_PERSON_NOUNS: frozenset[str] = frozenset("official officer source".split())
