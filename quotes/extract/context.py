@@ -129,12 +129,13 @@ class DocContext:
     def _case_evidence(self) -> tuple[set[str], set[str]]:
         lower, inner_caps = set(), set()
         prev_word = False
-        for w in self.words:
+        text, starts, ends = self.text, self.toks.starts, self.toks.ends
+        for k, w in enumerate(self.words):
             first = w[0]
             if first.islower():
                 lower.add(w.lower())
-            elif first.isupper() and prev_word:
-                inner_caps.add(w.lower())
+            elif first.isupper() and prev_word and "\n" not in text[ends[k - 1]:starts[k]]:
+                inner_caps.add(w.lower())  # (a line break starts a new sentence: "Channel¶More>>")
             prev_word = first.isalnum() or w == ","
         return lower, inner_caps
 

@@ -20,7 +20,11 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ...lang import en
+from ...types import Span
 from ..context import Decision, DocContext
+from ..mentions import clean_name, fold
+from ..names import is_pronoun_word, why_not_a_speaker
 from .cue_after import according_to, sentence_end_cue, trailing_cue
 from .cue_before import colon_intro, leading_cue, reporting_clause, sentence_subject
 from .document import continuation, nearest_event
@@ -64,11 +68,23 @@ def parse_config(config: str | None) -> list[tuple[str, Sieve]]:
 
 
 def run_sieves(ctx: DocContext, config: str | None = None) -> None:
-    """Fill ``ctx.decisions`` in place, sieve by sieve, skipping what is decided."""
+    """Fill ``ctx.decisions`` in place, sieve by sieve, skipping what is decided. A decision
+    whose mention names nobody ("More", "Within this") is no decision: a later sieve may
+    find the speaker."""
     for _name, sieve in parse_config(config):
         for qi, q in enumerate(ctx.quotes):
             if ctx.decisions[qi] is not None or ctx.kinds[qi] in ("scare", "title") or q.depth:
                 continue
             d = sieve(ctx, qi)
-            if d is not None:
+            if d is not None and not _names_nobody(ctx, d.mention):
                 ctx.decisions[qi] = d
+
+
+def _names_nobody(ctx: DocContext, mention: Span | None) -> bool:
+    words = mention.text.split() if mention is not None else []
+    if not words:
+        return False
+    first = fold(words[0])
+    if is_pronoun_word(words[0]) or first in ("who", "whom") or first in en.INDEFINITE_DETERMINERS:
+        return False
+    return why_not_a_speaker(clean_name(mention.text), capitalised_inside=ctx.capitalised_inside) is not None
