@@ -73,3 +73,27 @@ def test_pronoun_antecedent(text, needle, speaker):
 def test_an_unresolved_pronoun_is_an_unnamed_speaker():
     text = "“It is late,” he said."
     assert speaker_of(text, "“It") == "he"
+
+
+DESCRIPTIONS = [
+    # an apposition whose closing comma is missing: the name before it speaks, not the object
+    ("Giani Gurudev Singh, a speaker from the Sikh community said war is fought for wealth." + N
+     + "“Karbala was fought for humanity,” he said.", "“Karbala", "Giani Gurudev Singh"),
+    # a capitalised run after "the" is a place or a body, never "he"
+    ("Ti Lian Ker answered questions on Monday." + N + "“She was satisfied,” he said during the session in "
+     "the Dewan Rakyat." + N + "“That is her choice,” he said.", "“That is", "Ti Lian Ker"),
+    # a document speaks for whoever issued it, however far back the article says so
+    ("The Pan American Health Organization has sent a letter of support to the minister." + N
+     + "The minister asked for it in May." + N + "The judge halted the vaccination." + N
+     + "Parents protested in the capital." + N + "“We understand your position,” the letter states." + N
+     + "“Vaccines save lives,” the letter further explains.", "“Vaccines", "Pan American Health Organization"),
+    ("The letter, signed by PAHO Director Carissa Etienne, goes as follows:" + N
+     + "“We understand your position,” the letter states.", "“We", "Carissa Etienne"),
+    ("In a release from Jan. 12, the Carcross First Nation states the declaration was made with support." + N
+     + "“We need more funding,” the press release states.", "“We", "Carcross First Nation"),
+]
+
+
+@pytest.mark.parametrize("text, needle, speaker", DESCRIPTIONS)
+def test_descriptions_and_documents(text, needle, speaker):
+    assert speaker_of(text, needle) == speaker

@@ -145,6 +145,13 @@ class PersonAntecedents:
             return None
         return self._named(subj, want)
 
+    def _after_the(self, mention: Span) -> bool:
+        """Does "the" stand right before a capitalised mention? People's names take no article."""
+        if not mention.text[:1].isupper():
+            return False
+        k = self.ctx.tok_index(mention.start)
+        return k > 0 and self.ctx.lowers[k - 1] == "the"
+
     def accepts(self, pronoun: Span, found: tuple[str, Span]) -> bool:
         """May ``pronoun`` stand for the person another rule found?"""
         return self._named(found[1], _GENDER.get(fold(pronoun.text))) is not None
@@ -169,6 +176,8 @@ class PersonAntecedents:
         typ = entity_type(name, text)
         if typ in ("organization", "country") or (strict and typ != "person"):
             return None
+        if self._after_the(mention):
+            return None  # "in the Dewan Rakyat", "the National Athletes' Welfare Foundation": a place or a body
         if name in self.r.organisation_aliases:
             return None  # "the National Athletes' Welfare Foundation (Yakeb)"
         if want is not None:

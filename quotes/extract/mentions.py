@@ -381,7 +381,27 @@ def speaker_before(text: str, toks: Sequence[Token], i: int, lo: int) -> Span | 
     if np is None:
         return None
     # the phrase right before the verb may be an object inside the subject's phrase
-    return _participle_subject(text, toks, np, lo) or _adjunct_subject(text, toks, np, lo) or np
+    return _participle_subject(text, toks, np, lo) or _adjunct_subject(text, toks, np, lo) \
+        or _apposition_subject(text, toks, np, lo) or np
+
+
+_APPOSITION_PREPS = frozenset("of from at for with in".split())
+
+
+def _apposition_subject(text: str, toks: Sequence[Token], np: Span, lo: int) -> Span | None:
+    """"Giani Gurudev Singh, a speaker from the Sikh community said": the phrase is the object
+    of a preposition inside an apposition whose closing comma is missing; the name before the
+    apposition's comma is the subject."""
+    k = _index_at(toks, np.start) - 1
+    if k < 3 or toks[k].lower not in _APPOSITION_PREPS or toks[k].start < lo:
+        return None
+    j = k - 1
+    while j > 0 and k - j <= 5 and toks[j].start >= lo and toks[j].is_word and not toks[j].is_cap:
+        j -= 1  # "a speaker", "an official"
+    if toks[j].text != "," or toks[j + 1].lower not in ("a", "an", "the") or j + 1 >= k:
+        return None
+    name = np_before(text, toks, j, lo)
+    return name if name is not None and name.text[:1].isupper() and name.text.lower() not in en.PRONOUNS else None
 
 
 _ADJUNCT_PREPS = frozenset("in during at on over throughout".split())  # not "since", "after": conjunctions too
@@ -445,8 +465,9 @@ def np_after(text: str, toks: Sequence[Token], i: int, hi: int, loose: bool = Tr
         k = i + 1
         while k < n and k - i <= 8:
             tk = toks[k]
-            if tk.end > hi or not tk.is_word or tk.lower in _DET_PHRASE_STOP or tk.lower in en.CUE_VERBS:
-                break
+            if tk.end > hi or not tk.is_word or tk.lower in _DET_PHRASE_STOP or tk.lower in en.CUE_VERBS \
+                    or (k > i + 1 and tk.lower in AUX_ADVERBS):
+                break  # "the letter further explains": the adverb goes with the verb
             k += 1
         while k - 1 > i and toks[k - 1].lower in ("of", "and", "the", "for", "to", "from", "a"):
             k -= 1

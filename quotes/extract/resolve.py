@@ -25,7 +25,7 @@ from ..lang import en
 from .segment import bmp_twin
 from .coref import PersonAntecedents
 from .names import why_not_a_speaker
-from .mentions import DETERMINERS, NOT_NAMES, np_before, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
+from .mentions import DETERMINERS, NOT_NAMES, np_after, np_before, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
 from ..types import Outlet, Speaker, Span
 
 _POSSESSIVE_SPLIT = regex.compile(r"’s\s+|'s\s+")
@@ -45,6 +45,19 @@ _NAME_RUN_SPLIT = regex.compile(f"({_NAME_RUN.pattern})", regex.V1)  # the same,
 _ISSUED = regex.compile(
     r"\b(?:issued|released|put\s+out|published|sent|posted|distributed)\s+(?:a|an|its|their|his|her)\s+"
     r"(?:[\w\-]+\s+){0,2}?(?P<noun>statements?|release|letter|message|report|memo|communiqu[eé])\b", regex.V1)
+# "… a letter, signed by PAHO Director Carissa Etienne": the signer issued it
+_SIGNED = regex.compile(r"\b(?P<noun>statements?|release|letter|message|report|memo|note|communiqu[eé])\b[^.;]{0,60}?"
+                        r"\b(?:signed|written|sent|issued)\s+(?P<by>by)\b", regex.V1)
+# "In a release from Jan. 12, the First Nation states …": who speaks in the sentence issued it
+_IN_A = regex.compile(r"\b(?:[Ii]n|[Tt]hrough|[Vv]ia)\s+(?:a|an|its|their|his|her)\s+(?:[\w\-]+\s+){0,2}?"
+                      r"(?P<noun>statements?|release|letter|message|report|memo|note|communiqu[eé])\b", regex.V1)
+_ISSUER_REACH = 12_000  # how far before "the statement" its issuer is looked for, in characters
+
+
+def _same_noun(a: str, head: str) -> bool:
+    return fold(a).rstrip("s") == head.rstrip("s")
+
+
 _ALIAS = regex.compile(r"(?P<full>\p{Lu}[\p{L}’'\-]*(?:\s+(?:of|for|and|the|de|\p{Lu}[\p{L}’'\-]*))+)\s*"
                        r"\((?P<alias>\p{Lu}[\p{L}]{1,12})\)", regex.V1)
 _ABBR = regex.compile(r"\(\s*(\p{Lu}[\p{Lu}\.]{1,9})\s*\)")
@@ -367,19 +380,9 @@ class Resolver:
         head = words[-1] if words else ""
         ctx = self.ctx
         if head in en.UTTERANCE_NOUNS:
-            # whoever issued the statement: "The Harbour Ministry issued a statement …"
-            pi = ctx.paragraph_index(mention.start)
-            lo = ctx.paragraphs[max(0, pi - 2)].start if ctx.paragraphs else 0
-            issued = None
-            for m in _ISSUED.finditer(ctx.text, max(lo, mention.start - 3000), mention.start):
-                if fold(m.group("noun")).rstrip("s") == head.rstrip("s"):
-                    issued = m
-            if issued is not None:
-                s0, _ = ctx.sentence_of(issued.start())
-                subj = clause_subject(ctx, s0, issued.start() + 1)
-                if subj is not None and subj.start < issued.start():
-                    name = self.speaker_name(subj, qi)[0]
-                    return name, [f"'{mention.text}' was issued by {name}"]
+            issuer = self._issuer(mention, head, qi)
+            if issuer is not None:
+                return issuer
             # else the speaker of the nearest attributed quote before
             for pj in range(-1 if qi is None else qi - 1, -1, -1):
                 d = ctx.decisions[pj]
@@ -397,6 +400,40 @@ class Resolver:
             if e <= mention.start and head and fold(txt).endswith(head):
                 return clean_name(txt), [f"'{mention.text}' refers to {txt}"]
         return None
+
+    def _issuer(self, mention: Span, head: str, qi: int | None) -> tuple[str, list[str]] | None:
+        """Whoever issued the statement, letter or release a mention speaks of: "The Harbour
+        Ministry issued a statement …", "The letter, signed by PAHO Director Carissa Etienne,
+        …", "In a release, the First Nation states …"; the nearest such sentence before it."""
+        ctx = self.ctx
+        lo = max(0, mention.start - _ISSUER_REACH)
+        best: tuple[int, Span, str] | None = None  # (offset, issuer mention, how)
+        for m in _ISSUED.finditer(ctx.text, lo, mention.start):
+            if _same_noun(m.group("noun"), head):
+                s0, _ = ctx.sentence_of(m.start())
+                subj = clause_subject(ctx, s0, m.start() + 1)
+                if subj is not None and subj.start < m.start():
+                    best = (m.start(), subj, "was issued by")
+        for m in _SIGNED.finditer(ctx.text, lo, mention.start):
+            if _same_noun(m.group("noun"), head) and (best is None or m.start() > best[0]):
+                k = ctx.tok_index(m.end("by"))
+                signer = np_after(ctx.text, ctx.toks, k, ctx.sentence_of(m.start())[1])
+                if signer is not None:
+                    best = (m.start(), signer, "was signed by")
+        for m in _IN_A.finditer(ctx.text, lo, mention.start):
+            if _same_noun(m.group("noun"), head) and (best is None or m.start() > best[0]):
+                s0, e0 = ctx.sentence_of(m.start())
+                events = [ev.speaker for ev in ctx.events_between(m.end(), min(e0, mention.start))
+                          if not is_pronoun(ev.speaker.text)]
+                subj = clause_subject(ctx, s0, min(e0, mention.start))
+                if not events and subj is not None and subj.start > m.end() and not is_pronoun(subj.text):
+                    events = [subj]  # "In a release, the First Nation states …" ("states" is no event)
+                if events:
+                    best = (m.start(), events[0], "is the one in which spoke")
+        if best is None:
+            return None
+        name = self.speaker_name(best[1], qi if qi is not None else -1)[0]
+        return name, [f"'{mention.text}' {best[2]} {name} (at {best[1].start})"]
 
     def speaker_name(self, mention: Span, qi: int) -> tuple[str, list[str]]:
         text = mention.text.replace("\n", " ")

@@ -187,7 +187,7 @@ ORG_HEADS: frozenset[str] = frozenset(
     "authorities news service times post journal press association institute "
     "foundation university company corporation corp inc bank fund center centre "
     "house senate congress parliament assembly team staff statement "
-    "federation league coalition alliance movement republic kingdom".split()
+    "federation league coalition alliance movement republic kingdom community communities".split()
 )
 
 # Countries and country-like names (typed "country").
