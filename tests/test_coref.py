@@ -91,6 +91,17 @@ DESCRIPTIONS = [
      + "“We understand your position,” the letter states.", "“We", "Carissa Etienne"),
     ("In a release from Jan. 12, the Carcross First Nation states the declaration was made with support." + N
      + "“We need more funding,” the press release states.", "“We", "Carcross First Nation"),
+    # a title stands for the person the article named with it
+    ("The President of the Republic Pedro Castillo on Friday urged Parliament to act." + N
+     + "“We must be respectful,” the President said.", "“We", "Pedro Castillo"),
+    ("President Pedro Castillo laid the first stone." + N + "The Head of State specified the plan." + N
+     + "“This work will benefit 640,000 people,” he indicated.", "“This", "Pedro Castillo"),
+    # "and" inside a title joins no two people
+    ("Deputy Youth and Sports Minister Ti Lian Ker said the issue had been manipulated." + N
+     + "“She sold tissues,” he said.", "“She", "Ti Lian Ker"),
+    # the one a passive cue was told to is no speaker
+    ("Ti Lian Ker answered on Monday. It was her choice, the Dewan Rakyat was told." + N
+     + "“She sold tissues,” he said.", "“She", "Ti Lian Ker"),
 ]
 
 

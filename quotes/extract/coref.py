@@ -34,7 +34,7 @@ class Names(Protocol):
     organisation_aliases: frozenset[str]
 
     def names_between(self, start: int, end: int) -> list[tuple[int, int, str]]: ...
-    def is_nominal(self, mention: str) -> bool: ...
+    def is_description(self, mention: str) -> bool: ...
     def described_person(self, mention: Span) -> str | None: ...
     def apposition(self, mention: Span) -> str: ...
     def full_name(self, name: str, before: int) -> str: ...
@@ -146,7 +146,12 @@ class PersonAntecedents:
         return self._named(subj, want)
 
     def _after_the(self, mention: Span) -> bool:
-        """Does "the" stand right before a capitalised mention? People's names take no article."""
+        """Does "the" open a capitalised name ("the Dewan Rakyat"), or stand right before it?
+        People's names take no article."""
+        words = mention.text.split()
+        if len(words) > 1 and words[0].lower() == "the" and words[1][:1].isupper() \
+                and fold(words[1]) not in en.TITLES:
+            return True
         if not mention.text[:1].isupper():
             return False
         k = self.ctx.tok_index(mention.start)
@@ -162,7 +167,7 @@ class PersonAntecedents:
         text = mention.text.replace("\n", " ")
         if is_pronoun(text) or is_plural_list(text) or is_group(text):
             return None
-        if self.r.is_nominal(text):
+        if self.r.is_description(text):
             # "The official added …": the person the article named for the description
             name = self.r.described_person(mention)
             if name is None:

@@ -80,9 +80,13 @@ def is_group(phrase: str) -> bool:
 
 
 def is_plural_list(phrase: str) -> bool:
-    """"David Tashiya, Elly Hinaivali and Malakia Shiweda": several people, never "he" or "she"."""
-    words = phrase.replace(",", " , ").split()
-    return "and" in words[1:-1] or words.count(",") >= 2
+    """"David Tashiya, Elly Hinaivali and Malakia Shiweda": several people, never "he" or "she"
+    (but "Deputy Youth and Sports Minister Ti Lian Ker" is one)."""
+    parts = [p.strip() for p in regex.split(r",|\band\b|&", phrase) if p.strip()]
+    if len(parts) < 2:
+        return False
+    return all(p[:1].isupper() and not any(fold(w).strip(".") in en.TITLES or fold(w) in en.ORG_HEADS
+                                           for w in p.split()) for p in (parts[0], parts[-1]))
 
 
 def gender(phrase: str) -> str | None:

@@ -161,8 +161,6 @@ class Resolver:
         start = toks[lo].start if lo < k else mention.start
         return text[start:max(hi, mention.end)]
 
-    def is_nominal(self, mention: str) -> bool:
-        return self._nominal(mention)
 
     def described_person(self, mention: Span) -> str | None:
         """The named person a definite description stands for ("the official", "the widow",
@@ -375,9 +373,23 @@ class Resolver:
         return bool(words) and not any(w[:1].isupper() for w in words[1:]) and (
             words[0].lower() in DETERMINERS or not words[0][:1].isupper())
 
+    @staticmethod
+    def is_role_description(mention: str) -> bool:
+        """"the President", "the Head of State", "the Deputy Minister": a title standing for
+        its holder."""
+        words = [fold(w) for w in mention.split()]
+        rest = words[1:]
+        return len(words) > 1 and words[0] in ("the", "this") and all(
+            w in en.PERSON_NOUNS or w in en.ROLE_PHRASE_WORDS for w in rest) and any(w in en.PERSON_NOUNS for w in rest)
+
+    def is_description(self, mention: str) -> bool:
+        return self._nominal(mention) or self.is_role_description(mention)
+
     def resolve_nominal(self, mention: Span, qi: int | None) -> tuple[str, list[str]] | None:
         words = [fold(w) for w in mention.text.split()]
         head = words[-1] if words else ""
+        if self.is_role_description(mention.text):
+            return self._role_holder(mention, words)
         ctx = self.ctx
         if head in en.UTTERANCE_NOUNS:
             issuer = self._issuer(mention, head, qi)
@@ -399,6 +411,24 @@ class Resolver:
         for s, e, txt in reversed(self._names_before(mention.start)):
             if e <= mention.start and head and fold(txt).endswith(head):
                 return clean_name(txt), [f"'{mention.text}' refers to {txt}"]
+        return None
+
+    def _role_holder(self, mention: Span, words: list[str]) -> tuple[str, list[str]] | None:
+        """The person the article last named with the role: "the President" -> "The President
+        of the Republic Pedro Castillo"; "the Head of State" -> a president or a king."""
+        phrase = " ".join(w for w in words[1:])
+        titles = en.ROLE_SYNONYMS.get(phrase, ()) + (phrase,)
+        for s, e, txt in reversed(self._names_before(mention.start)):
+            low = fold(txt)
+            if not any(regex.search(rf"(?<![\w-]){regex.escape(t)}(?![\w-])", low) for t in titles):
+                continue
+            name = clean_name(txt)
+            if all(fold(w).strip(".") in _bare_titles() or fold(w) in en.ROLE_PHRASE_WORDS for w in name.split()):
+                continue  # "President" alone: a title, no holder
+            if entity_type(name, txt) not in ("person", "unknown"):
+                continue
+            name = self.full_name(name, s)
+            return name, [f"'{mention.text}' is {name}, named '{txt}' (at {s})"]
         return None
 
     def _issuer(self, mention: Span, head: str, qi: int | None) -> tuple[str, list[str]] | None:
@@ -459,7 +489,7 @@ class Resolver:
                 name = self.full_name(ant[0], mention.start)
                 return name, [f"pronoun '{text}' -> {name} (at {ant[1].start})"]
             return text, [f"pronoun '{text}' unresolved"]
-        if self._nominal(text):
+        if self.is_description(text):
             r = None if fold(text.split()[0]) in en.INDEFINITE_DETERMINERS else self._described(mention, qi)
             if r:
                 return r

@@ -466,7 +466,8 @@ FUNCTION_WORDS: frozenset[str] = frozenset(
     "other another such own same few several also still just only even ever never always often again "
     "already soon now here there today tonight yesterday tomorrow however meanwhile moreover furthermore "
     "therefore thus hence instead otherwise indeed perhaps well very too quite rather almost nearly "
-    "further later earlier first last next".split())
+    "further later earlier first last next concerning regarding following including according excluding "
+    "considering pending barring notwithstanding".split())
 
 # Words of a clause, not of a name: a would-be speaker phrase holding one in lower case is a
 # clause fragment ("Constitution does not", "letter further").
@@ -499,3 +500,14 @@ PERSON_NOUNS: frozenset[str] = TITLES | FEMALE_WORDS | MALE_WORDS | frozenset(
 INDEFINITE_DETERMINERS: frozenset[str] = frozenset("a an one another some two three several".split())
 # Descriptions that fit anyone in office: "the official added" is whoever spoke last.
 GENERIC_PERSON_NOUNS: frozenset[str] = frozenset("official officer source".split())
+# Role phrases that stand for the holder of another title ("the Head of State said" after
+# "President Pedro Castillo"): the titles a holder may carry, keyed by the phrase.
+ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "head of state": ("president", "king", "queen", "emir", "sultan", "monarch"),
+    "head of government": ("prime minister", "premier", "chancellor", "president"),
+    "vp": ("vice president", "vice-president"),
+    "veep": ("vice president", "vice-president"),
+    "ex-president": ("former president",),
+}
+# Words a role phrase may hold besides titles and person nouns ("the Head of State").
+ROLE_PHRASE_WORDS: frozenset[str] = frozenset("of the state government republic and".split())
