@@ -521,6 +521,13 @@ def split_role(mention: str) -> tuple[str, str | None]:
         rest = words[last + 1:]
         if all(w[:1].isupper() or w.lower() in NAME_PARTICLES or w.lower().startswith("al-") for w in rest):
             return " ".join(rest), " ".join(words[: last + 1])
+    # a title of a body before a name: "President of the Republic Pedro Castillo", "Minister of
+    # Foreign Affairs Ana Ruiz": the name is what follows the body's last word
+    if any(w.lower().strip(".,") in _TITLE_WORDS for w in words[:2]) and len(words) > 3 and words[1].lower() in ("of", "for"):
+        body_end = max((idx for idx, w in enumerate(words) if fold(w) in _BODY_WORDS), default=-1)
+        rest = words[body_end + 1:]
+        if body_end > 1 and len(rest) >= 2 and all(w[:1].isupper() or w.lower() in NAME_PARTICLES for w in rest):
+            return " ".join(rest), " ".join(words[: body_end + 1])
     # any other role word before a full name: "9/11 widow Terry Strada", "master of ceremonies Asab Al-Tabchi"
     last = max((idx for idx, w in enumerate(words) if not w[:1].isupper() and w.lower() not in NAME_PARTICLES),
                default=-1)
@@ -530,6 +537,9 @@ def split_role(mention: str) -> tuple[str, str | None]:
     return mention, None
 
 
+# the last word of a body in a title ("Minister of Foreign Affairs", "President of the Republic")
+_BODY_WORDS = en.ORG_HEADS | en.COUNTRIES | frozenset("republic state affairs interior defence defense justice "
+                                                      "finance health education labour labor".split())
 # titles that end a role in front of a name ("former", "late" only qualify the next title)
 _TITLE_WORDS = frozenset(t.strip(".") for t in en.TITLES) - {"former", "late", "first", "then-candidate"}
 

@@ -38,7 +38,8 @@ _NAME_WORD_REST = r"(?:\.(?:\p{Lu}\.)+|(?:[\p{L}\p{M}\-’']*\p{L}|\.|[\p{L}\p{M
 _NAME_WORD = rf"\p{{Lu}}{_NAME_WORD_REST}"
 _NAME_RUN = regex.compile(
     rf"\p{{Lu}}(?<![\p{{L}}\p{{N}}]\p{{Lu}}){_NAME_WORD_REST}"
-    rf"(?:(?:[ \t]+|[ \t]+(?:of|de|del|al|bin|da|van|von|the|for)[ \t]+|’s[ \t]+|'s[ \t]+|’[ \t]+){_NAME_WORD})*",
+    rf"(?:(?:[ \t]+|[ \t]+(?:of|de|del|al|bin|da|van|von|the|for)(?:[ \t]+the)?[ \t]+|’s[ \t]+|'s[ \t]+|’[ \t]+)"
+    rf"{_NAME_WORD})*",
     regex.V1,
 )
 _NAME_RUN_SPLIT = regex.compile(f"({_NAME_RUN.pattern})", regex.V1)  # the same, captured: split keeps the runs
