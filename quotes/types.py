@@ -104,8 +104,12 @@ class Speaker:
 
 @dataclass(frozen=True)
 class Outlet:
+    """The channel or body a quote came through; ``rule`` names the outlet rule that found it
+    (:mod:`quotes.extract.outlets`), as provenance."""
+
     name: str
     mention: Span | None = None
+    rule: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         m = self.mention

@@ -35,9 +35,6 @@ _NOT_SPEECH_FORMS = frozenset("call calls calling point points pointed pointing 
                               "state states".split())
 
 
-_PASSIVE_AUXILIARIES = frozenset("was were is are be been being".split())
-
-
 @dataclass(frozen=True)
 class SpeechEvent:
     """A reporting verb and the speaker mention it governs."""
@@ -199,7 +196,7 @@ class DocContext:
         for k in self._cue_tokens:
             if lowers[k] in _NOT_SPEECH_FORMS or not is_cue_verb(toks, k):
                 continue
-            if k > 0 and lowers[k - 1] in _PASSIVE_AUXILIARIES:
+            if k > 0 and lowers[k - 1] in en.PASSIVE_AUXILIARIES:
                 continue  # "the Dewan Rakyat was told", "it was reported": no speaker named
             t = toks[k]
             s, e = self.sentence_of(t.start)

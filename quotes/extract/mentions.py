@@ -60,7 +60,8 @@ SPEAKER_DETS = DETERMINERS | frozenset(
 _WEEKDAYS = en.WEEKDAYS
 _DET_PHRASE_STOP = frozenset(
     "who whom whose which that in on during after before when while as with at last this "
-    "yesterday today earlier later will would can could should may might must shall".split()) | _WEEKDAYS
+    "yesterday today earlier later will would can could should may might must shall was were is are has have "
+    "had".split()) | _WEEKDAYS
 NAME_PARTICLES = frozenset("al al- bin ibn de da del della di van von der la le du dos el".split())
 
 

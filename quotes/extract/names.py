@@ -16,6 +16,8 @@ import regex
 from ..lang import en
 from .mentions import fold, strip_possessive
 
+_KEY_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'\-\.]*")
+
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}’'\-\.]*")
 _CONTRACTION = regex.compile(r"(?i)[’'](?:s|re|ll|ve|d|m)$")
 
@@ -96,3 +98,24 @@ def gender(phrase: str) -> str | None:
     if female != male:
         return "female" if female else "male"
     return None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def stem(w: str) -> str:
+    w = strip_possessive(fold(w)).strip(".,")
+    for suf in ("ns", "n", "s"):
+        if len(w) > 4 and w.endswith(suf) and not w.endswith("ss"):
+            return w[: -len(suf)]
+    return w
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def key_tokens(name: str) -> frozenset[str]:
+    stop = en.DETERMINERS_AND_LINKS
+    return frozenset(stem(w) for w in _KEY_WORD.findall(name)
+                     if fold(w) not in stop and fold(w) not in en.TITLES)
+
+
+def same_speaker(a: str, b: str) -> bool:
+    ka, kb = key_tokens(a), key_tokens(b)
+    return bool(ka and kb) and (ka <= kb or kb <= ka)

@@ -13,17 +13,20 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from dataclasses import replace
+
+import regex
 
 from .classify import classify
-from .context import DocContext
+from .context import Decision, DocContext
 from .finder import find_quotes
 from ..lang import en
-from .resolve import Resolver, same_speaker
+from .mentions import is_pronoun
+from .outlets import carry_over
+from .resolve import Resolver
 from .segment import RuleSegmenter, Segmenter, paragraphs
 from .transcript import transcript_quotes
 from .sieves import parse_config, run_sieves
-from ..types import Document, Quote, Span
+from ..types import Document, Outlet, Quote, Span
 
 log = logging.getLogger(__name__)
 
@@ -129,27 +132,35 @@ def extract_quotes(text: str, sentencer, sieves: str | None = None) -> list[Quot
                                     explanation=(f"inside the quote at {outer.span.start}",)))
                 continue
         quotes.append(Quote(span=f.span, content=f.content, kind=kind, closed=f.closed))
-    quotes = _propagate_outlets(quotes, text)
+    quotes = carry_over(quotes, resolver.outlets.occasion_text, _reported_occasions(ctx, resolver))
     return sorted(quotes + spoken, key=lambda q: (q.span.start, -q.span.end)) if spoken else quotes
 
 
-def _propagate_outlets(quotes: list[Quote], text: str) -> list[Quote]:
-    """A statement quoted piecemeal: a quote with no outlet of its own takes the one the same
-    speaker's other quote names, when it has no cue of its own or its sentence speaks of a
-    statement ("issued a statement …, stating that “…”")."""
-    with_outlet = [q for q in quotes if q.outlet and q.speaker and q.outlet.mention is not None]
+# Words one of which a sentence holds when it may name an outlet: only those sentences of reported
+# speech are read for the occasions their speakers' later quotes continue.
+_OUTLET_NEEDLES = regex.compile(
+    r"told|tell|interview|statement|release|letter|note|e-?mail|message|video|post|tweet|twitter|facebook|"
+    r"instagram|carried|quoted|according|television|radio|\btv\b|phone|briefing|spokes", regex.IGNORECASE)
+
+
+def _reported_occasions(ctx: DocContext, resolver: Resolver) -> list[tuple[int, str, Outlet]]:
+    """The outlets of reported speech outside quotes ("Musyoki, in an interview with TUKO.co.ke,
+    said he met …"): (offset, speaker name, outlet) for :func:`carry_over`."""
     out = []
-    for q in quotes:
-        if q.outlet is None and q.speaker is not None and q.kind not in ("scare", "title"):
-            window = text[max(0, q.span.start - 200):q.span.start].lower()
-            statement_like = q.cue is None or q.sieve in ("continuation", "sentence_subject") or any(
-                w in window for w in ("statement", "stating", "communiqu", "release"))
-            src = min((o for o in with_outlet if same_speaker(o.speaker.name, q.speaker.name)),
-                      key=lambda o: abs(o.span.start - q.span.start), default=None)
-            if src is not None and statement_like:
-                q = replace(q, outlet=src.outlet,
-                            explanation=q.explanation + (f"outlet of the same speaker's quote at {src.span.start}",))
-        out.append(q)
+    quoted = [(q.span.start, q.span.end) for q in ctx.quotes if q.depth == 0]
+    for ev in ctx.events:
+        s, e = ctx.sentence_of(ev.cue.start)
+        if not _OUTLET_NEEDLES.search(ctx.text, s, e):
+            continue
+        if any(a < e and s < b for a, b in quoted):
+            continue  # the sentence's quote speaks for itself
+        d = Decision("reported", ev.speaker, ev.cue, 0.0)
+        speaker, _ = resolver.speaker(d, None)
+        if speaker is None or is_pronoun(speaker.name):
+            continue
+        outlet, _ = resolver.outlet(d, None, speaker)
+        if outlet is not None:
+            out.append((ev.cue.start, speaker.name, outlet))
     return out
 
 

@@ -24,7 +24,8 @@ from .sieves.subjects import clause_subject
 from ..lang import en
 from .segment import bmp_twin
 from .coref import PersonAntecedents
-from .names import why_not_a_speaker
+from .names import key_tokens, stem, why_not_a_speaker
+from .outlets import OutletContext, find_outlet
 from .mentions import DETERMINERS, NOT_NAMES, np_after, np_before, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
 from ..types import Outlet, Speaker, Span
 
@@ -62,7 +63,6 @@ def _same_noun(a: str, head: str) -> bool:
 _ALIAS = regex.compile(r"(?P<full>\p{Lu}[\p{L}’'\-]*(?:\s+(?:of|for|and|the|de|\p{Lu}[\p{L}’'\-]*))+)\s*"
                        r"\((?P<alias>\p{Lu}[\p{L}]{1,12})\)", regex.V1)
 _ABBR = regex.compile(r"\(\s*(\p{Lu}[\p{Lu}\.]{1,9})\s*\)")
-_KEY_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'\-\.]*")
 _HEADLINE_WORD = regex.compile(r"[\p{L}][\p{L}’'\-]*")
 # Words that open a name run without being part of the name ("But Trump", "When Clinton").
 _RUN_OPENERS = DETERMINERS | en.FUNCTION_WORDS - en.PRONOUNS.keys()
@@ -95,23 +95,7 @@ def _word_keys(run: str) -> tuple[str, ...]:
 def _head_keys(run: str) -> frozenset[str]:
     """The words of a name run, stemmed and folded: what a head noun ("the party") may match."""
     words = run.split()
-    return frozenset([_stem(w) for w in words] + [fold(w) for w in words])
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _stem(w: str) -> str:
-    w = strip_possessive(fold(w)).strip(".,")
-    for suf in ("ns", "n", "s"):
-        if len(w) > 4 and w.endswith(suf) and not w.endswith("ss"):
-            return w[: -len(suf)]
-    return w
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def key_tokens(name: str) -> frozenset[str]:
-    stop = DETERMINERS | {"of", "and", "for", "state-run", "the"}
-    return frozenset(_stem(w) for w in _KEY_WORD.findall(name)
-                     if fold(w) not in stop and fold(w) not in en.TITLES)
+    return frozenset([stem(w) for w in words] + [fold(w) for w in words])
 
 
 class Resolver:
@@ -120,6 +104,7 @@ class Resolver:
         self._headline_end = self._find_headline_end()
         self._full_names: dict[str, str] = {}
         self.persons = PersonAntecedents(self)
+        self.outlets = OutletContext(ctx)
 
     @functools.cached_property
     def organisation_aliases(self) -> frozenset[str]:
@@ -454,8 +439,11 @@ class Resolver:
         for m in _IN_A.finditer(ctx.text, lo, mention.start):
             if _same_noun(m.group("noun"), head) and (best is None or m.start() > best[0]):
                 s0, e0 = ctx.sentence_of(m.start())
+                # "In a statement, the ministry said …" or "… the ministry said in a statement"
                 events = [ev.speaker for ev in ctx.events_between(m.end(), min(e0, mention.start))
                           if not is_pronoun(ev.speaker.text)]
+                events += [ev.speaker for ev in ctx.events_between(s0, m.start())[::-1]
+                           if not is_pronoun(ev.speaker.text) and m.start() - ev.cue.end < 4]
                 subj = clause_subject(ctx, s0, min(e0, mention.start))
                 if not events and subj is not None and subj.start > m.end() and not is_pronoun(subj.text):
                     events = [subj]  # "In a release, the First Nation states …" ("states" is no event)
@@ -528,13 +516,29 @@ class Resolver:
                        affiliation=self.affiliation(role, d.mention.start)), steps
 
     def affiliation(self, role: str | None, before: int) -> str | None:
-        """'Foreign Ministry spokesman' -> the fullest earlier name holding 'Foreign Ministry'."""
+        """The body a role names: 'Foreign Ministry spokesman' -> the fullest earlier name
+        holding 'Foreign Ministry'; a spokesperson's body however written ('ATM national
+        spokesperson', 'Joburg Central police spokesperson', 'the party's spokesman' -> the
+        party the article named)."""
         if not role:
             return None
-        caps = [w for w in role.split() if w[:1].isupper() and fold(w) not in en.TITLES]
+        words = [strip_possessive(w) for w in role.replace(",", " ").split()]
+        spokes = next((i for i, w in enumerate(words) if fold(w) in en.SPOKES_WORDS), None)
+        if spokes is not None:
+            body = [w for w in words[:spokes] if fold(w) not in en.ROLE_ADJECTIVES and fold(w) not in DETERMINERS
+                    and (w[:1].isupper() or fold(w) in en.ORG_HEADS)]
+            if body and not any(w[:1].isupper() for w in body):
+                # "the committee spokesman": the committee the article named
+                r = self.resolve_nominal(Span(before, before, "the " + " ".join(body)), None)
+                return r[0] if r is not None else " ".join(body)
+            if body:
+                return self._fullest_org(" ".join(body), before)
+        caps = [w for w in words if w[:1].isupper() and fold(w) not in en.TITLES]
         if not caps or not any(fold(w) in en.ORG_HEADS for w in caps):
             return None  # "Festival director" names no organisation
-        org = " ".join(caps)
+        return self._fullest_org(" ".join(caps), before)
+
+    def _fullest_org(self, org: str, before: int) -> str:
         best = org
         for s, e, txt in self.names:
             if e <= before and org in txt and len(txt) > len(best):
@@ -542,84 +546,9 @@ class Resolver:
         return clean_name(best)
 
     # ------------------------------------------------------------ outlets
-    _OUTLET_PATTERNS = [
-        regex.compile(r"\b(?:carried|published|reported|released|broadcast|aired)\s+(?:by|on|in)\s+(?:the\s+)?"
-                      r"(?:state-run\s+|state-owned\s+|official\s+|state\s+)*(?P<o>\p{Lu}[\p{L}\-\.’']*(?:\s+\p{Lu}[\p{L}\-\.’']*)*)"
-                      r"(?:\s*\((?P<abbr>\p{Lu}[\p{Lu}\.]{1,9})\))?", regex.V1),
-        regex.compile(r"\b(?:told|tells|telling|to)\s+(?:the\s+)?(?P<o>\p{Lu}[\p{L}\-\.’']*(?:\s+\p{Lu}[\p{L}\-\.’']*)*)",
-                      regex.V1),
-        regex.compile(r"\b(?:on|via|in a post on|in a tweet on|wrote on|posted on)\s+(?P<o>Twitter|Facebook|Instagram|"
-                      r"YouTube|TikTok|Truth Social|X)\b", regex.V1),
-        regex.compile(r"\bin\s+an?\s+(?:\w+\s+)?interview\s+(?:with|on|to)\s+(?:the\s+)?"
-                      r"(?P<o>\p{Lu}[\p{L}\-\.’']*(?:\s+\p{Lu}[\p{L}\-\.’']*)*)", regex.V1),
-        regex.compile(r"\b(?:carried|published|reported|released)\s+by\s+(?:the\s+)?(?P<o>(?:state|official|state-run|"
-                      r"government)\s+news\s+agency(?:\s+\p{Lu}[\p{L}\-]*)*)", regex.V1),
-        regex.compile(r"\b(?P<tweet>tweet(?:ed|s)?|in a tweet)\b", regex.V1),
-        # "…," Sanders said, according to CNN: the channel the words came through
-        regex.compile(r"\baccording\s+to\s+(?P<the>the\s+)?(?P<o>\p{Lu}[\p{L}\-\.’']*(?:\s+\p{Lu}[\p{L}\-\.’']*)*)",
-                      regex.V1),
-    ]
-    # For each pattern above, words one of which every match of it holds: when the clause holds
-    # none of them, the pattern is not run (a substring test is far cheaper than the scan).
-    _OUTLET_NEEDLES = [
-        ("carried", "published", "reported", "released", "broadcast", "aired"),
-        ("to", "tel"),
-        ("Twitter", "Facebook", "Instagram", "YouTube", "TikTok", "Truth Social", "X"),
-        ("interview",),
-        ("carried", "published", "reported", "released"),
-        ("tweet",),
-        ("according",),
-    ]
-    _NEWS_WORDS = frozenset("news times post journal agency radio television tv network magazine press sun "
-                            "herald tribune daily gazette telegraph guardian globe wire review".split())
-
-    def outlet(self, d: Decision, qi: int, speaker: Speaker | None) -> tuple[Outlet | None, list[str]]:
-        ctx = self.ctx
-        if d.cue is None:
-            return None, []
-        s, e = ctx.sentence_of(d.cue.start)
-        q = ctx.quotes[qi]
-        # the attribution's own clause: the sentence of the cue, outside the quote
-        lo, hi = s, e
-        if q.span.start <= d.cue.start:
-            lo = max(lo, q.span.end)
-        clause = ctx.text[lo:hi]
-        for pat, needles in zip(self._OUTLET_PATTERNS, self._OUTLET_NEEDLES, strict=True):
-            for needle in needles:
-                if needle in clause:
-                    break
-            else:
-                continue  # no needle: the pattern cannot match
-            for m in pat.finditer(ctx.text, lo, hi):
-                if "tweet" in m.groupdict() and m.group("tweet"):
-                    return Outlet("Twitter", Span.of(ctx.text, m.start("tweet"), m.end("tweet"))), ["tweet -> Twitter"]
-                name = (m.group("o") or "").rstrip(".’'")
-                if not name:
-                    continue
-                fname = fold(name)
-                newsy = fname in en.OUTLET_NAMES or (name.isupper() and len(name) <= 6) or any(
-                    w in self._NEWS_WORDS for w in fname.split())
-                if pat is self._OUTLET_PATTERNS[1] and not newsy:
-                    continue  # "told Smith" is a person, not an outlet
-                if pat is self._OUTLET_PATTERNS[-1] and (not (newsy or m.group("the")) or (
-                        d.mention is not None and d.mention.start <= m.start("o") < d.mention.end)):
-                    continue  # "according to Smith" is a source, and the speaker is no outlet of his own
-                if q.span.start <= m.start() < q.span.end:
-                    continue
-                if "news agency" in fname and not fname.endswith("news agency"):
-                    # "the state news agency KNA": the agency's own name
-                    tail = name[fname.index("news agency") + len("news agency"):].strip()
-                    m_start = m.start("o") + name.index(tail)
-                    return Outlet(en.OUTLET_NAMES.get(fold(tail), tail), Span.of(ctx.text, m_start, m_start + len(tail))), \
-                        [f"outlet phrase '{ctx.text[m.start():m.start('o') + len(name)]}'"]
-                canonical = en.OUTLET_NAMES.get(fname, name)
-                gd = m.groupdict()
-                abbr = gd.get("abbr")
-                end = m.end("abbr") + 1 if abbr else m.start("o") + len(name)
-                return Outlet(canonical, Span.of(ctx.text, m.start("o"), end)), [f"outlet phrase '{ctx.text[m.start():end]}'"]
-        if speaker is not None and speaker.affiliation:
-            return Outlet(speaker.affiliation, None), [f"{speaker.role} speaks for {speaker.affiliation}"]
-        return None, []
+    def outlet(self, d: Decision, qi: int | None, speaker: Speaker | None) -> tuple[Outlet | None, list[str]]:
+        """The outlet the attribution names (:mod:`.outlets`), with the rule that named it."""
+        return find_outlet(self.outlets, d, qi, speaker)
 
 
 @functools.lru_cache(maxsize=65536)  # pure, and called for every (name run, quote) pair
@@ -663,8 +592,3 @@ def clean_name_keep_titles(mention: str) -> str:
     while words and words[0].lower() in DETERMINERS:
         words = words[1:]
     return " ".join(words)
-
-
-def same_speaker(a: str, b: str) -> bool:
-    ka, kb = key_tokens(a), key_tokens(b)
-    return bool(ka and kb) and (ka <= kb or kb <= ka)

@@ -511,3 +511,23 @@ ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 # Words a role phrase may hold besides titles and person nouns ("the Head of State").
 ROLE_PHRASE_WORDS: frozenset[str] = frozenset("of the state government republic and".split())
+# Words left out of a name's key ("the Harbour Ministry" and "Harbour Ministry" are one).
+DETERMINERS_AND_LINKS: frozenset[str] = frozenset("the a an this that these those his her its their our of and for "
+                                                 "state-run".split())
+# Nouns of a document or a medium that carries words: "the letter states" (its outlet is the letter).
+MEDIA_NOUNS: frozenset[str] = frozenset(
+    "statement statements release letter note email e-mail message memo communique communiqué blog post "
+    "tweet video op-ed column editorial podcast report".split())
+# Words kept with a medium noun in its outlet name ("press release", "media statement").
+MEDIA_MODIFIERS: frozenset[str] = frozenset("press media news joint written video social".split())
+# Words of a role that speaks for a body ("Foreign Ministry spokesman", "ATM national spokesperson").
+SPOKES_WORDS: frozenset[str] = frozenset("spokesman spokeswoman spokesperson spokespeople spokesmen "
+                                         "spokeswomen spokespersons mouthpiece".split())
+# Cues by which an agency reports its own words ("the APS agency reported").
+REPORTING_CUES: frozenset[str] = frozenset("reported reports reporting said says quoted cited added".split())
+# Words of a role that qualify it without naming a body ("national spokesperson", "legal spokesman").
+ROLE_ADJECTIVES: frozenset[str] = frozenset("national legal chief deputy senior official former acting top press "
+                                            "media provincial regional local general executive principal".split())
+# "X was quoted by Y as saying": the passive that credits a quote to its subject.
+PASSIVE_AUXILIARIES: frozenset[str] = frozenset("was were is are been".split())
+QUOTED_CUES: frozenset[str] = frozenset("quoted cited".split())

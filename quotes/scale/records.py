@@ -97,6 +97,7 @@ def document_records(document: Document, found: Sequence[Quote], engine: str) ->
         rows["attributions"].append({
             "quote": qn, "speaker": sn, "mention": mn, "outlet": on,
             "outlet_span": _span(q.outlet.mention) if q.outlet else None,
+            "outlet_rule": q.outlet.rule if q.outlet else None,
             "cue": _span(q.cue), "sieve": q.sieve, "confidence": float(q.confidence or 0.0),
             "explanation": list(q.explanation),
         })
@@ -132,7 +133,7 @@ def records_quotes(record: dict[str, Any]) -> tuple[Document, list[Quote]]:
             speaker = Speaker(s["name"], s["type"], _as_span(m),
                               m["role"] if m else None, m["affiliation"] if m else None)
         if a["outlet"] is not None:
-            outlet = Outlet(outlets[a["outlet"]]["name"], _as_span(a["outlet_span"]))
+            outlet = Outlet(outlets[a["outlet"]]["name"], _as_span(a["outlet_span"]), a.get("outlet_rule"))
         found.append(Quote(
             span=Span(q["start"], q["end"], d["text"][q["start"]:q["end"]]),
             content=Span(q["content_start"], q["content_end"], q["text"]),

@@ -102,6 +102,9 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
     after = past_parenthesis(ctx, r, limit)  # a party tag: "Rep. John Mica (R-Fla.) said"
     if after is not None:
         r = skip_adverbs(ctx, after, limit)
+    if r + 1 < limit and toks[r].lower in en.PASSIVE_AUXILIARIES and toks[r + 1].lower in en.QUOTED_CUES:
+        # "“…,” the minister was quoted by the Press Trust of India as saying."
+        return Decision("trailing_cue", np, Span.of(text, toks[r + 1].start, toks[r + 1].end), 0.9)
     if r < limit and toks[r].lower in en.PLACE_PREPOSITIONS and np.text.split()[0].lower() in en.ARTICLES:
         # "a narrator in the Clinton ad asks": a place or source after a determiner phrase
         k = r + 1
