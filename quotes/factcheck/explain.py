@@ -149,10 +149,18 @@ _OUTLET_RULES = [
 ]
 
 
+# The extractor's outlet rules write "outlet rule NAME: why" (quotes/extract/outlets.py).
+_NAMED_RULE = re.compile(r"^outlet rule (?P<rule>[\w]+): ")
+
+
 def outlet_rule(steps: list[str]) -> dict[str, str] | None:
     """The rule that named a quote's outlet and the step that says so (the last outlet step:
-    a quote that takes another's outlet says so after its own), or None if no step does."""
+    a quote that takes another's outlet says so after its own), or None if no step does.
+    Stores written before the outlet rules had names are read by the steps' wording."""
     for step in reversed(steps):
+        m = _NAMED_RULE.match(step)
+        if m:
+            return {"rule": m.group("rule"), "step": step[m.end():]}
         for pattern, rule in _OUTLET_RULES:
             if pattern.search(step):
                 return {"rule": rule, "step": step}
