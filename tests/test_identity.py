@@ -37,7 +37,7 @@ ARTICLES = {
 }
 EXTRACTED = {  # the speaker the extractor resolves in each article alone
     "mezcal.txt": "Carlos", "mangroves.txt": "Carlos Duarte", "border.txt": "Carlos Nava",
-    "arrest.txt": "Police", "joburg.txt": "Joburg Central police", "taxes.txt": "minister",
+    "arrest.txt": "police", "joburg.txt": "Joburg Central police", "taxes.txt": "minister",
     "road.txt": "minister", "pass.txt": "official", "crossing.txt": "official",
 }
 PAIRS = [
