@@ -278,6 +278,6 @@ def _briefing_outlet(text: str, before: int) -> tuple[Outlet | None, str]:
         span = Span.of(text, start, start + len(name))
         if span.text != name:  # the run had line breaks or double spaces: find it again
             continue
-        return Outlet(name.rstrip(".,"), Span.of(text, start, start + len(name.rstrip(".,")))), \
+        return Outlet(name.rstrip(".,"), Span.of(text, start, start + len(name.rstrip(".,"))), "transcript"), \
             f"transcript: the briefing of {name.rstrip('.,')} (named at {start})"
     return None, ""
