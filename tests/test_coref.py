@@ -99,6 +99,36 @@ DESCRIPTIONS = [
     # "and" inside a title joins no two people
     ("Deputy Youth and Sports Minister Ti Lian Ker said the issue had been manipulated." + N
      + "“She sold tissues,” he said.", "“She", "Ti Lian Ker"),
+    # a role before a name: the person holds the role
+    ("Ghana’s Minister of Employment and Labour, Ignatius Baffour Awuah, called on employers to “respect "
+     "the law of the land.”", "“respect", "Ignatius Baffour Awuah"),
+    ("The party’s secretary-general, Ana Pereira, said: “We will not back down.”", "“We", "Ana Pereira"),
+    ("“We are ready,” said the group’s founder and president, Malik Osei.", "“We", "Malik Osei"),
+    ("Former president Eduardo Frei attended the summit." + N + "“The region needs unity,” the ex-president "
+     "said.", "“The", "Eduardo Frei"),
+    ("Vice President Kamala Harris visited the plant on Monday." + N + "“This is the future,” the VP said.",
+     "“This", "Kamala Harris"),
+    # a common noun is the body the article named for it
+    ("Shoprite Holdings reported its results on Monday." + N + "“Trading was tough,” the company said.",
+     "“Trading", "Shoprite Holdings"),
+    ("Acme Corp sent an email to its staff on Friday." + N + "“The office will close,” the email read.",
+     "“The office", "Acme Corp"),
+    ("The Mining Ministry issued a document on the new rules." + N + "“Licences will be reviewed,” the "
+     "document said.", "“Licences", "Mining Ministry"),
+    # ... and stays a common noun when the article names nobody
+    ("The judges ruled on Monday that the law was void. “The law is void,” the judges wrote.", "“The law",
+     "judges"),
+    # a family name first: "Kim" is the one Kim the article names
+    ("Kim Jong-un inspected the site. “We will build more,” Kim said.", "“We", "Kim Jong-un"),
+    # names from other languages, whole
+    ("“We will appeal,” said María Fernández de la Vega.", "“We", "María Fernández de la Vega"),
+    ("“We will appeal,” João Souza Lima said.", "“We", "João Souza Lima"),
+    ("“We will fight,” said Abu Bakr al-Baghdadi.", "“We", "Abu Bakr al-Baghdadi"),
+    ("“We will fight,” said Sheikh Abd al-Rahman.", "“We", "Abd al-Rahman"),
+    ("Though the ruling was expected, “we are disappointed,” said lawyer Ana Ruiz.", "“we", "Ana Ruiz"),
+    # a place the name opens is no person ("Mahia" is not the Māhia Peninsula's)
+    ("The Māhia Peninsula road is crumbling." + N + "For Mahia resident Merv Goodley, the erosion is normal."
+     + N + "“They have to move the road,” he said.", "“They", "Merv Goodley"),
     # the one a passive cue was told to is no speaker
     ("Ti Lian Ker answered on Monday. It was her choice, the Dewan Rakyat was told." + N
      + "“She sold tissues,” he said.", "“She", "Ti Lian Ker"),

@@ -21,7 +21,7 @@ from typing import Protocol
 
 from ..lang import en
 from ..types import Span
-from .mentions import DETERMINERS, clean_name, entity_type, fold, is_pronoun
+from .mentions import DETERMINERS, clean_name, entity_type, fold, is_pronoun, np_after
 from .names import gender, is_group, is_plural_list, why_not_a_speaker
 from .context import DocContext
 from .sieves.subjects import clause_subject
@@ -108,7 +108,9 @@ class PersonAntecedents:
             opening = self.r.names_between(s, min(e, ctx.toks[min(len(ctx.toks) - 1, ctx.tok_index(s) + 6)].end))
             if opening:
                 a, b, _ = opening[0]
-                found = self._named(Span.of(ctx.text, a, b), want)
+                # the whole phrase the name opens ("Mahia resident Merv Goodley")
+                np = np_after(ctx.text, ctx.toks, ctx.tok_index(a), e, loose=False)
+                found = self._named(np if np is not None and np.start == a else Span.of(ctx.text, a, b), want)
                 if found is not None:
                     return found
         if own_paragraph:

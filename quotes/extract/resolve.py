@@ -46,13 +46,13 @@ _NAME_RUN = regex.compile(
 _NAME_RUN_SPLIT = regex.compile(f"({_NAME_RUN.pattern})", regex.V1)  # the same, captured: split keeps the runs
 _ISSUED = regex.compile(
     r"\b(?:issued|released|put\s+out|published|sent|posted|distributed)\s+(?:a|an|its|their|his|her)\s+"
-    r"(?:[\w\-]+\s+){0,2}?(?P<noun>statements?|release|letter|message|report|memo|communiqu[eé])\b", regex.V1)
+    r"(?:[\w\-]+\s+){0,2}?(?P<noun>" + en.DOCUMENT_NOUN_PATTERN + r")\b", regex.V1)
 # "… a letter, signed by PAHO Director Carissa Etienne": the signer issued it
-_SIGNED = regex.compile(r"\b(?P<noun>statements?|release|letter|message|report|memo|note|communiqu[eé])\b[^.;]{0,60}?"
+_SIGNED = regex.compile(r"\b(?P<noun>" + en.DOCUMENT_NOUN_PATTERN + r")\b[^.;]{0,60}?"
                         r"\b(?:signed|written|sent|issued)\s+(?P<by>by)\b", regex.V1)
 # "In a release from Jan. 12, the First Nation states …": who speaks in the sentence issued it
 _IN_A = regex.compile(r"\b(?:[Ii]n|[Tt]hrough|[Vv]ia)\s+(?:a|an|its|their|his|her)\s+(?:[\w\-]+\s+){0,2}?"
-                      r"(?P<noun>statements?|release|letter|message|report|memo|note|communiqu[eé])\b", regex.V1)
+                      r"(?P<noun>" + en.DOCUMENT_NOUN_PATTERN + r")\b", regex.V1)
 _ISSUER_REACH = 12_000  # how far before "the statement" its issuer is looked for, in characters
 
 
@@ -264,6 +264,13 @@ class Resolver:
             core_parts = core.split()
             if len(core_parts) > len(best.split()) and folded_parts <= {fold(w) for w in core_parts}:
                 best = core
+        if best == name and len(parts) == 1 and not shouted:
+            # no name ends with it: the one person whose name it opens ("Kim" for "Kim Jong-un",
+            # family name first; "Carlos" for "Carlos Nava", called by his first name)
+            opened = {" ".join(w) for txt in self._names_with(last)
+                      if (w := _opened_by(txt, last)) is not None}
+            if len(opened) == 1:
+                best = opened.pop()
         return best
 
     def _names_with(self, word: str) -> list[str]:
@@ -361,9 +368,9 @@ class Resolver:
 
     @staticmethod
     def is_role_description(mention: str) -> bool:
-        """"the President", "the Head of State", "the Deputy Minister": a title standing for
-        its holder."""
-        words = [fold(w) for w in mention.split()]
+        """"the President", "the Head of State", "the Deputy Minister", "the ex-president": a
+        title standing for its holder."""
+        words = [fold(w).removeprefix("ex-") for w in mention.split()]
         rest = words[1:]
         return len(words) > 1 and words[0] in ("the", "this") and all(
             w in en.PERSON_NOUNS or w in en.ROLE_PHRASE_WORDS for w in rest) and any(w in en.PERSON_NOUNS for w in rest)
@@ -397,6 +404,12 @@ class Resolver:
         for s, e, txt in reversed(self._names_before(mention.start)):
             if e <= mention.start and head and fold(txt).endswith(head):
                 return clean_name(txt), [f"'{mention.text}' refers to {txt}"]
+        if head in en.ORG_DESCRIPTION_NOUNS and words[0] in ("the", "this"):
+            # "the company said": the organisation the article named last
+            for s, e, txt in reversed(self._names_before(mention.start)):
+                name = clean_name(txt)
+                if entity_type(name, txt) == "organization" and why_not_a_speaker(name) is None:
+                    return name, [f"'{mention.text}' is {name}, the organisation named last (at {s})"]
         return None
 
     def _role_holder(self, mention: Span, words: list[str]) -> tuple[str, list[str]] | None:
@@ -405,7 +418,9 @@ class Resolver:
         phrase = " ".join(w for w in words[1:])
         titles = en.ROLE_SYNONYMS.get(phrase, ()) + (phrase,)
         for s, e, txt in reversed(self._names_before(mention.start)):
-            low = fold(txt)
+            # the title in the run ("President Pedro Castillo") or just before it ("Former
+            # president Eduardo Frei")
+            low = fold(self.apposition(Span.of(self.ctx.text, s, e)))
             if not any(regex.search(rf"(?<![\w-]){regex.escape(t)}(?![\w-])", low) for t in titles):
                 continue
             name = clean_name(txt)
@@ -549,6 +564,20 @@ class Resolver:
     def outlet(self, d: Decision, qi: int | None, speaker: Speaker | None) -> tuple[Outlet | None, list[str]]:
         """The outlet the attribution names (:mod:`.outlets`), with the rule that named it."""
         return find_outlet(self.outlets, d, qi, speaker)
+
+
+def _opened_by(run: str, first: str) -> tuple[str, ...] | None:
+    """The person's name in a name run that opens with ``first`` after its titles ("President
+    Xi Jinping" -> ("Xi", "Jinping")), when it is a name of two or three words."""
+    words = [strip_possessive(w) for w in _POSSESSIVE_SPLIT.split(run)[-1].split()]
+    k = 0
+    while k < len(words) and fold(words[k]).strip(".") in _bare_titles():
+        k += 1
+    core = words[k:]
+    if len(core) in (2, 3) and fold(core[0]) == first and entity_type(" ".join(core)) == "person" \
+            and not any(fold(w) in en.PLACE_WORDS for w in core):
+        return tuple(core)
+    return None
 
 
 @functools.lru_cache(maxsize=65536)  # pure, and called for every (name run, quote) pair

@@ -120,7 +120,7 @@ STRONG_CUES: frozenset[str] = frozenset(
 UTTERANCE_NOUNS: frozenset[str] = frozenset(
     "statement statements release letter message report memo tweet post note "
     "communique communiqué email e-mail editorial filing complaint lawsuit "
-    "commentary article ad advertisement video".split()
+    "commentary article ad advertisement video document text circular notice".split()
 )
 
 # Month names: a capitalised month is a date, never a speaker ("July 25 (UPI) — …").
@@ -187,7 +187,9 @@ ORG_HEADS: frozenset[str] = frozenset(
     "authorities news service times post journal press association institute "
     "foundation university company corporation corp inc bank fund center centre "
     "house senate congress parliament assembly team staff statement "
-    "federation league coalition alliance movement republic kingdom community communities".split()
+    "federation league coalition alliance movement republic kingdom community communities "
+    "holdings ltd limited plc llc airlines airways industries enterprises technologies pharmaceuticals "
+    "insurance telecom telecoms petroleum railways railway brands".split()
 )
 
 # Countries and country-like names (typed "country").
@@ -531,3 +533,18 @@ ROLE_ADJECTIVES: frozenset[str] = frozenset("national legal chief deputy senior 
 # "X was quoted by Y as saying": the passive that credits a quote to its subject.
 PASSIVE_AUXILIARIES: frozenset[str] = frozenset("was were is are been".split())
 QUOTED_CUES: frozenset[str] = frozenset("quoted cited".split())
+# Documents a body issues, as a regex alternation: "issued a statement", "sent an email",
+# "the letter, signed by …", "in a release".
+DOCUMENT_NOUN_PATTERN = (r"statements?|release|letter|message|report|memo|note|communiqu[eé]|e-?mail|document|text|"
+                         r"circular|notice|post|video")
+# Nouns that describe an organisation: "the company said" is the company the article named.
+ORG_DESCRIPTION_NOUNS: frozenset[str] = frozenset(
+    "company firm organisation organization agency group body institution association union party "
+    "ministry department government court council committee commission board bank airline carrier "
+    "retailer operator manufacturer charity university club federation foundation regulator "
+    "authority insurer lender producer developer broadcaster network publisher".split())
+# Words of a place's name ("Māhia Peninsula", "Walvis Bay"): such a run names no person.
+PLACE_WORDS: frozenset[str] = frozenset(
+    "peninsula island islands river bay city county province district region valley mountain mountains "
+    "lake beach street road avenue square park coast port harbour harbor airport station village town "
+    "state states republic kingdom".split())

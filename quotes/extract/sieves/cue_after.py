@@ -88,6 +88,8 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
     if cue_at(ctx, first) or (generic_ok and not toks[first].is_cap and _generic_cue(toks[first]) and len(words) > 1
                                and toks[words[1]].is_cap and toks[words[1]].lower not in en.PRONOUNS):
         np = np_after(text, toks, first + 1, hi) or _name_ahead(ctx, first + 1, limit)
+        if np is not None and not np.text[:1].isupper():
+            np = _named_in_apposition(ctx, np, limit) or np  # "said the group’s founder, Malik Osei"
         if np is not None and not (np.text.lower() in en.PRONOUNS and toks[first].lower not in en.CUE_VERBS):
             conf = 0.95 if cue_at(ctx, first) else 0.7
             return Decision("trailing_cue", np, Span.of(text, toks[first].start, toks[first].end), conf)
@@ -147,6 +149,18 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
             conf -= 0.1
         return Decision("trailing_cue", np, Span.of(text, cue.start, cue.end), conf)
     return None
+
+
+def _named_in_apposition(ctx: DocContext, np: Span, limit: int) -> Span | None:
+    """A description followed by the name it describes: "the group’s founder and president,
+    Malik Osei" -> "Malik Osei"."""
+    k = ctx.tok_index(np.end)
+    if k + 1 >= limit or ctx.words[k] != ",":
+        return None
+    name = np_after(ctx.text, ctx.toks, k + 1, ctx.toks[limit - 1].end, loose=False)
+    if name is None or not name.text[:1].isupper() or name.text.lower() in en.PRONOUNS:
+        return None
+    return name
 
 
 def sentence_end_cue(ctx: DocContext, qi: int) -> Decision | None:
