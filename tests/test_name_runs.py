@@ -7,7 +7,7 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quotes.extract.resolve import _NAME_RUN, _NAME_RUN_SPLIT
+from quotes.extract.name_runs import _NAME_RUN, _NAME_RUN_SPLIT
 from quotes.extract.segment import bmp_twin, in_bmp
 
 # The name run as first written: a look-behind tried at every offset, then a name word.
