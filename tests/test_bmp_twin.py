@@ -9,7 +9,7 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quotes.extract import classify, mentions, resolve, segment
+from quotes.extract import classify, mentions, name_runs, segment
 from quotes.extract.segment import _listed, bmp_twin, in_bmp
 
 TWINNED = {
@@ -19,7 +19,7 @@ TWINNED = {
     "line break": segment._LINE_BREAK,
     "classify words": classify._WORD,
     "credited": classify._CREDITED,
-    "name runs": resolve._NAME_RUN_SPLIT,
+    "name runs": name_runs._NAME_RUN_SPLIT,
 }
 PLANE = "".join(map(chr, range(0x10000)))
 PIECES = list("abcXYZ éÉßİΣσЖ日1²Ⅻ٣ ") + list("“”‘’\"'«».,;:!?—-()[]…_<>/") + [
