@@ -230,3 +230,88 @@ def test_keys_of_a_document_s_own_speakers():
     assert (key, scope_of(key), scope_of("police")) == ("police #17", 17, None)
     assert token_words(key) == ["police"] and token_words("fifa") == []
     assert token_words("geng (chinese foreign ministry)") == ["geng", "chinese", "foreign", "ministry"]
+
+
+def old_store(url: str) -> Store:
+    """A store as the resolution before revision 0007 left it: "Carlos" (b.txt) and "police"
+    (c.txt, d.txt) joined the one full name containing their word; a merge pinned "duarte"
+    (e.txt) to Carlos Duarte by hand."""
+    from sqlalchemy import text
+
+    store = Store(url)
+    for args in (("a.txt", "Carlos Duarte"), ("b.txt", "Carlos"), ("c.txt", "police", "organization"),
+                 ("d.txt", "police", "organization"), ("e.txt", "Duarte"),
+                 ("f.txt", "Joburg Central police", "organization")):
+        store.add(*said(*args), "rules")
+    store.merge_speakers("Carlos Duarte", "duarte #5")
+    store.downgrade("0006")
+    with store.engine.begin() as con:
+        def rows(sql: str, **p) -> list:
+            result = con.execute(text(sql), p)
+            return list(result) if result.returns_rows else []
+
+        duarte, joburg = (rows("select id from speakers where key = :k", k=k)[0][0]
+                          for k in ("carlos duarte", "joburg central police"))
+        for key, sid in (("carlos", duarte), ("police", joburg)):  # the old one-word keys, joined
+            like = key + " #%"
+            spellings = [r[0] for r in rows("select id from speaker_names where key like :l order by id", l=like)]
+            for other in spellings[1:]:  # one spelling row for all, as the old writer kept it
+                rows("update quote_names set name_id = :a where name_id = :b", a=spellings[0], b=other)
+                rows("delete from speaker_names where id = :b", b=other)
+            rows("update speaker_names set key = :k where key like :l", k=key, l=like)
+            for (old,) in rows("select speaker_id from speaker_aliases where alias_key like :l", l=like):
+                rows("update attributions set speaker_id = :s where speaker_id = :o", s=sid, o=old)
+                rows("update speaker_mentions set speaker_id = :s where speaker_id = :o", s=sid, o=old)
+                rows("delete from speaker_aliases where speaker_id = :o", o=old)
+                rows("delete from speakers where id = :o", o=old)
+            rows("insert into speaker_aliases (speaker_id, alias_key) values (:s, :k)", s=sid, k=key)
+    store.close()
+    return Store(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_url(request, tmp_path) -> str:
+    return str(tmp_path / "old.db") if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
+def test_relink_moves_what_the_old_resolution_joined_and_explain_says_so(run, any_url):
+    db = any_url
+    store = old_store(db)
+    assert {Path(q["document"]["path"]).name: q["speaker"]["name"] for q in store.quotes()} == {
+        "a.txt": "Carlos Duarte", "b.txt": "Carlos Duarte", "c.txt": "Joburg Central police",
+        "d.txt": "Joburg Central police", "e.txt": "Carlos Duarte", "f.txt": "Joburg Central police"}
+    dry = run(["speakers", "relink", "--dry-run", "--db", db])
+    assert dry.exit_code == 0 and dry.stdout.splitlines()[-1] == "would move 3 quotes"
+    assert Store(db).execute("select count(*) from speaker_links where how = 'relink'") == [(0,)]
+    result = run(["speakers", "relink", "--db", db])
+    assert result.stdout.splitlines() == [
+        "carlos -> carlos #2: 1 quote from Carlos Duarte (first name or surname alone)",
+        "police -> police #3: 1 quote from Joburg Central police (common noun)",
+        "police -> police #4: 1 quote from Joburg Central police (common noun)",
+        "moved 3 quotes"]
+    names = {Path(q["document"]["path"]).name: q["speaker"]["name"] for q in Store(db).quotes()}
+    assert names == {"a.txt": "Carlos Duarte", "b.txt": "Carlos", "c.txt": "police", "d.txt": "police",
+                     "e.txt": "Carlos Duarte", "f.txt": "Joburg Central police"}  # e.txt: the merge stands
+    ids = speaker_ids(db)
+    assert len({ids["b.txt"], ids["c.txt"], ids["d.txt"], ids["a.txt"]}) == 4
+    assert Store(db).execute("select count(*) from speakers") == [(5,)]  # the emptied ones gone
+    qid = next(q["id"] for q in Store(db).quotes() if q["document"]["path"] == "b.txt")
+    links = json.loads(run(["explain", str(qid), "--db", db, "--format", "json"]).stdout)["speaker"]["links"]
+    assert [(k["key"], k["how"], k["from"], k["to"]) for k in links] == [
+        ("carlos #2", "relink", "Carlos Duarte", "Carlos")]
+    from quotes.factcheck.explain import _render_speaker
+    assert any(line.startswith("  moved by `quotes speakers relink` at ") and
+               line.endswith(": 'carlos' from Carlos Duarte to Carlos")
+               for line in _render_speaker({"name": "Carlos", "type": "person", "links": links}))
+    again = run(["speakers", "relink", "--db", db])  # nothing left to move
+    assert again.stdout == "moved 0 quotes\n"
+    if "://" not in db:
+        from test_store_speaker_index import broken_invariants
+        assert broken_invariants(db) == []
+
+
+def test_relink_moves_nothing_in_a_store_written_under_the_rules(tmp_path):
+    store = Store(str(tmp_path / "q.db"))
+    for args in (("a.txt", "Carlos Duarte"), ("b.txt", "Carlos"), ("c.txt", "police", "organization")):
+        store.add(*said(*args), "rules")
+    assert store.relink_speakers() == []

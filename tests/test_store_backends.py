@@ -90,6 +90,13 @@ def test_merge_speakers(filled):
     assert count(store, "speakers") == 2
 
 
+def test_relink_reads_the_store_on_every_backend(filled):
+    """A store written under the identity rules has nothing to relink (the plan's query runs)."""
+    store = Store(filled)
+    assert store.relink_speakers(dry_run=True) == [] and store.relink_speakers() == []
+    assert count(store, "speakers") == 3
+
+
 def test_migrations_up_down_and_schema_agree(url):
     store = Store(url)
     assert store.current() is None

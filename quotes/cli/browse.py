@@ -81,6 +81,22 @@ def speakers_merge(ctx: click.Context, keep: str, other: str, db: str | None) ->
                f"{result['quotes']} quote{'' if result['quotes'] == 1 else 's'} moved")
 
 
+@speakers.command("relink")
+@click.option("--dry-run", is_flag=True, help="Say what would move; change nothing.")
+@click.option("--db", envvar="QUOTES_DB", default=None, help="As for `quotes speakers`.")
+@click.pass_context
+def speakers_relink(ctx: click.Context, dry_run: bool, db: str | None) -> None:
+    """Move quotes stored before the identity rules (docs/identity.md) to the speaker their own
+    name gives: a surname, a title or a common noun to its document's own speaker."""
+    moves = open_store(db or ctx.obj).relink_speakers(dry_run=dry_run)
+    for m in moves:
+        n = len(m["quotes"])
+        click.echo(f"{m['from_key']} -> {m['to_key']}: {n} quote{'' if n == 1 else 's'} from {m['from']} "
+                   f"({m['evidence']})")
+    quotes_n = sum(len(m["quotes"]) for m in moves)
+    click.echo(f"{'would move' if dry_run else 'moved'} {quotes_n} quote{'' if quotes_n == 1 else 's'}")
+
+
 @click.command()
 @db_option
 @output_options

@@ -309,6 +309,18 @@ class Writes:
                 self._writer.merge(other_row, keep_row)
         return {"id": keep_row.id, "name": keep_row.name, "merged": other_row.name, "quotes": moved}
 
+    def relink_speakers(self, dry_run: bool = False) -> list[dict[str, Any]]:
+        """Move the stored quotes whose own name gives another speaker key under the identity
+        rules (a store written before revision 0007); each move is recorded for ``explain``.
+        The moves, each {from_key, to_key, from, evidence, document, quotes}; ``dry_run``
+        computes them and writes nothing (:mod:`.relink`)."""
+        from .relink import relink
+
+        with self._write() as conn:
+            if not self._has_evidence(conn):
+                raise StoreError(f"{self.name}: the store predates revision 0005; run `quotes db upgrade` first")
+            return relink(self._writer, dry_run)
+
 
 # ------------------------------------------------------------------ helpers
 
