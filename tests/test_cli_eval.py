@@ -70,3 +70,19 @@ def test_eval_agrees_with_the_shared_scorer_on_the_seed(run, tmp_path):
                                        capture_output=True, text=True, check=True).stdout)
     assert ours == theirs
     assert (ours["found"], ours["speaker_ok"], ours["outlet_ok"], ours["false_positives"]) == (13, 13, 8, 0)
+
+
+WORLDWIDE = SHARED / "data" / "worldwide-dev"
+
+
+@pytest.mark.skipif(not (SCORER.exists() and (WORLDWIDE / "gold").is_dir()),
+                    reason="../shared (scorer and worldwide-dev) is not beside this clone")
+def test_eval_agrees_with_the_shared_scorer_on_worldwide_dev(run, tmp_path):
+    ours = json.loads(run(["eval", "--gold", str(WORLDWIDE), "--engine", "rules"]).stdout)
+    db = str(tmp_path / "q.db")
+    pred = tmp_path / "p.jsonl"
+    pred.write_text(run(["extract", str(WORLDWIDE / "text"), "--engine", "rules", "--db", db,
+                         "--format", "jsonl"]).stdout, encoding="utf-8")
+    theirs = json.loads(subprocess.run([sys.executable, str(SCORER), "seed", "--gold", str(WORLDWIDE / "gold"),
+                                        "--pred", str(pred)], capture_output=True, text=True, check=True).stdout)
+    assert ours == theirs

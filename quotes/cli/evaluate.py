@@ -44,7 +44,8 @@ def explain(quote_id: int, db: str, fmt: str) -> None:
 
 @click.command("eval")
 @click.option("--gold", required=True, type=click.Path(exists=True, path_type=Path),
-              help="A brat standoff folder (PolNeAR layout), a *.gold.json file, or a folder of them.")
+              help="A brat standoff folder (PolNeAR layout), a *.gold.json file, a folder of them, or a "
+                   "folder holding gold/ and text/.")
 @click.option("--split", default="dev", show_default=True, help="Split folder inside a brat gold folder.")
 @click.option("--pred", type=click.Path(exists=True, path_type=Path),
               help="Score this JSONL instead of extracting the gold documents afresh.")
@@ -54,7 +55,12 @@ def explain(quote_id: int, db: str, fmt: str) -> None:
 @click.option("--sieves", default=None, help="Comma-separated sieves to run, in order.")
 def eval_cmd(gold: Path, split: str, pred: Path | None, texts: Path | None, engine: str,
              sieves: str | None) -> None:
-    """Score the extractor against annotated news (metrics of ../shared/eval/README.md), as JSON."""
+    """Score the extractor against annotated news (metrics of ../shared/eval/README.md), as JSON.
+
+    GOLD is PolNeAR's data folder (brat standoff), a *.gold.json file, a folder of them, or a
+    set laid out as gold/ and text/ (../shared/data/worldwide-dev)."""
+    if gold.is_dir() and (gold / "gold").is_dir() and (gold / "text").is_dir():
+        gold, texts = gold / "gold", texts or gold / "text"  # a set: gold/*.gold.json beside text/
     json_gold = sorted(gold.glob("*.gold.json")) if gold.is_dir() else [gold]
     brat = gold.is_dir() and not json_gold
     if brat:
