@@ -132,6 +132,15 @@ CASES = [
      + N + "“My parents never could.”", "“I am", "Ana Ruiz", "name_line"),
     ("Ana Ruiz, 24, Phoenix" + N + "“I am voting for the first time.”" + N + "“My parents never could.”",
      "“My", "Ana Ruiz", "continuation"),
+    # the reporting verbs of the world's press, and a role between a modifier and a name
+    ("Ex-France defender Mikael Silvestre hailed the academy: “It is outstanding.”", "“It", "Mikael Silvestre",
+     "colon_intro"),
+    ("“The dams will be built by the authority,” Pedro Castillo specified.", "“The", "Pedro Castillo",
+     "trailing_cue"),
+    ("“It is a scheme for everyone,” commented former Portugal striker Nuno Gomes.", "“It", "Nuno Gomes",
+     "trailing_cue"),
+    ("Voters want solutions. University don Herman Manyora thinks the majority would not. “The undecided "
+     "can decide after a debate.”", "“The undecided", "Herman Manyora", "previous_subject"),
     # a determiner phrase behind the quote, with a verb outside the cue list
     ("“We will win,” Maria Lopez said." + N + "“Next question,” the vice-presidential nominee riffed on the "
      "answer, drawing laughs.", "“Next", "vice-presidential nominee", "trailing_cue"),

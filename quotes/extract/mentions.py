@@ -479,6 +479,9 @@ def np_after(text: str, toks: Sequence[Token], i: int, hi: int, loose: bool = Tr
     k = j
     while k < n:
         tk = toks[k]
+        if k > j and tk.is_word and not tk.is_cap and tk.end <= hi and _role_before_name(toks, k, hi):
+            k += 1  # "University don Herman Manyora", "former Portugal striker Nuno Gomes"
+            continue
         if tk.end > hi or not ((tk.is_word and _np_word(tk)) or (tk.text == "." and _abbrev_dot(toks, k))) \
                 or (k > j and tk.lower in _WEEKDAYS):
             break  # "said Maria Okafor on Monday": a weekday is never part of a name
@@ -494,6 +497,17 @@ def np_after(text: str, toks: Sequence[Token], i: int, hi: int, loose: bool = Tr
     if not any(w.is_cap or w.lower in en.NP_INNER_WORDS or w.lower in en.TITLES for w in words):
         return None
     return Span.of(text, t.start, words[-1].end)
+
+
+def _role_before_name(toks: Sequence[Token], k: int, hi: int) -> bool:
+    """Is the lower-case word at ``k`` a role between a capitalised modifier and a full name
+    ("University don Herman Manyora")? It is when it is a person's role noun, a name of two
+    capitalised words follows it and a capitalised word stands before it."""
+    if k + 2 >= len(toks) or not toks[k - 1].is_cap or toks[k].lower not in en.PERSON_NOUNS:
+        return False
+    a, b = toks[k + 1], toks[k + 2]
+    return a.end <= hi and b.end <= hi and a.is_cap and b.is_cap and a.is_word and b.is_word \
+        and a.lower not in NOT_NAMES and b.lower not in _WEEKDAYS
 
 
 @functools.lru_cache(maxsize=1 << 14)  # pure; the functions below are called for every mention again and again

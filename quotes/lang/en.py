@@ -98,6 +98,32 @@ _CUE_LEMMAS = {
     "scoff": "scoff scoffs scoffed",
     "recount": "recount recounts recounted recounting",
     "interject": "interject interjects interjected interjecting",
+    # the reporting verbs of the world's English press ("hailed", "underlined", "specified")
+    "hail": "hail hails hailed hailing",
+    "praise": "praises praised praising",
+    "commend": "commend commends commended commending",
+    "slam": "slam slams slammed slamming",
+    "blast": "blasts blasted blasting",
+    "criticize": "criticize criticizes criticized criticizing criticise criticises criticised criticising",
+    "underline": "underline underlines underlined underlining",
+    "underscore": "underscore underscores underscored underscoring",
+    "highlight": "highlights highlighted highlighting",
+    "indicate": "indicate indicates indicated indicating",
+    "specify": "specify specifies specified specifying",
+    "assure": "assure assures assured assuring",
+    "implore": "implore implores implored imploring",
+    "affirm": "affirm affirms affirmed affirming",
+    "caution": "cautions cautioned cautioning",
+    "remind": "remind reminds reminded reminding",
+    "clarify": "clarify clarifies clarified clarifying",
+    "disclose": "disclose discloses disclosed disclosing",
+    "narrate": "narrate narrates narrated narrating",
+    "plead": "plead pleads pleaded pleading pled",
+    "apologize": "apologize apologizes apologized apologizing apologise apologises apologised apologising",
+    "opine": "opine opines opined opining",
+    "aver": "aver avers averred averring",
+    "lambast": "lambast lambasts lambasted lambasting lambaste lambastes",
+    "decry": "decry decries decried decrying",
     "speak": "spoke",  # "speaks volumes", "speaking gigs" are no cues
     "offer": "offered",
     "read": "reads read",
@@ -496,7 +522,8 @@ PERSON_NOUNS: frozenset[str] = TITLES | FEMALE_WORDS | MALE_WORDS | frozenset(
     "coach striker defender athlete captain star singer artist author writer economist analyst "
     "expert politician candidate councillor councilor inspector superintendent brigadier colonel "
     "magistrate principal pastor priest imam bishop elder student worker founder co-founder "
-    "entrepreneur vp deputy premier monarch head-of-state".split())
+    "entrepreneur vp deputy premier monarch head-of-state don lecturer academic scholar historian commentator "
+    "columnist editor reporter journalist publisher broadcaster presenter host anchor".split())
 # Determiners of a description that introduces someone new, never one named before ("one
 # insider said", "a resident said").
 INDEFINITE_DETERMINERS: frozenset[str] = frozenset("a an one another some two three several".split())
