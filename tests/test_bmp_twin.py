@@ -9,11 +9,11 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quotes.extract import classify, mentions, name_runs, segment
+from quotes.extract import classify, name_runs, segment, tokens
 from quotes.extract.segment import _listed, bmp_twin, in_bmp
 
 TWINNED = {
-    "tokens": mentions._TOKEN_SPLIT,
+    "tokens": tokens._TOKEN_SPLIT,
     "sentence end": segment._SENT_END,
     "paragraph break": segment._PARA_BREAK,
     "line break": segment._LINE_BREAK,
@@ -64,8 +64,8 @@ def test_in_bmp_reads_every_code_point(text: str) -> None:
 @pytest.mark.parametrize("text", ["Wow 😀 said Ann.", "𝐀.𝐁. is big", "x\U0001d400y Ann’s"])
 def test_a_text_beyond_the_plane_keeps_regex(text: str) -> None:
     assert not in_bmp(text)
-    got = mentions.tokens(text)
-    assert [(t.start, t.end) for t in got] == [m.span() for m in mentions._TOKEN.finditer(text)]
+    got = tokens.tokens(text)
+    assert [(t.start, t.end) for t in got] == [m.span() for m in tokens._TOKEN.finditer(text)]
 
 
 @pytest.mark.parametrize("pattern", [

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quotes.extract.finder import find_quotes
-from quotes.extract.mentions import _TOKEN, tokenise, tokens
+from quotes.extract.tokens import _TOKEN, tokenise, tokens
 from quotes.extract.segment import RuleSegmenter, _is_abbreviation, _trim, paragraphs
 from quotes.types import Span
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from .finder import Found
 from ..lang import en
-from .mentions import Token, is_cue_verb, is_pronoun, np_after, speaker_before, tokenise
+from .mentions import is_cue_verb, is_pronoun, np_after, speaker_before
+from .tokens import Token, tokenise
 from .segment import in_bmp
 from ..types import Span
 
