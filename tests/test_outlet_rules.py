@@ -56,6 +56,9 @@ CASES = [
      + "“It was a way of perfecting my skills,” she said.", "“It", "Times of Oman", "carry_over"),
     ("Musyoki, in an exclusive interview with TUKO.co.ke, said he met Deborah on Facebook." + N
      + "“I sent her a friend request,” Musyoki recalled.", "“I", "TUKO.co.ke", "carry_over"),
+    ("Late on Monday night, the Judicial Service Commission issued a media statement on the judge." + N
+     + "The commission met on Monday." + N + "“The JSC resolved to advise the president,” said the commission.",
+     "“The JSC", "media statement", "carry_over"),
     ("“The coup is dangerous,” the ministry said in a statement carried by the Korean Central News Agency."
      + N + "“The situation is grave,” the statement continued.", "“The situation", "Korean Central News Agency",
      "carry_over"),
@@ -82,6 +85,12 @@ NO_OUTLET = [
     ("“The coup is dangerous,” North Korea said in a statement carried by KCNA." + N
      + "North Korea condemned the inauguration in January. North Korea called it “an abnormal situation.”",
      "“an abnormal"),
+    # a word or two no reporting verb attributes is the reporter's echo, not the occasion's
+    ("“The coup is dangerous,” North Korea said in a statement carried by KCNA." + N
+     + "North Korea adopted the regime’s description of the uprising as a “coup” and urged calm.", "“coup”"),
+    # "sent a message" is an idiom as often as a medium
+    ("In early 2018, the party sent a message to Maduro expressing “the firm support of the party.”",
+     "“the firm"),
     # a statement named only after a quote does not reach back to it
     ("“We will bring these reforms,” Lidia Thorpe said." + N + "“Sovereignty was never ceded,” Ms Thorpe "
      "said in a statement.", "“We"),

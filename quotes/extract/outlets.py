@@ -324,29 +324,35 @@ def carry_over(quotes: list[Quote], occasion_of: Callable[[Quote], str],
         if q.outlet is not None:
             _remember(last, q.speaker.name, q.outlet, q.span.start)
             continue
-        if prev is None or _NEW_OCCASION.search(occasion_of(q)) is not None:
-            continue
+        if prev is None or _NEW_OCCASION.search(occasion_of(q)) is not None or (
+                q.cue is None and len(q.content.text.split()) <= _ECHO_WORDS):
+            continue  # (a word or two no reporting verb attributes: the reporter's echo ("a “coup”"))
         outlet, at = prev
         out[i] = replace(q, outlet=outlet, explanation=q.explanation + (
             f"outlet rule carry_over: the occasion of the same speaker's words at {at} ({outlet.name})",))
     return _statements_carried(out, occasion_of)
 
 
+_ECHO_WORDS = 3  # words a quote with no reporting verb has at most to be an echo, not words of the occasion
 _WEAK_RULES = frozenset({"document_speaker", "medium"})  # outlets an agency's carrying overrides
 _STATEMENT = regex.compile(r"\b(?:statements?|stating|communiqu[eé]|press\s+release)\b", regex.IGNORECASE)
 
 
 def _statements_carried(quotes: list[Quote], occasion_of: Callable[[Quote], str]) -> list[Quote]:
+    """A quote of a statement ("issued a statement …, stating that “…”") takes the agency that
+    carried the same speaker's statement ("… said in a statement carried by KCNA"), before or
+    after it, over the bare "statement" it may have had."""
     carried: dict[frozenset[str], list[Quote]] = {}
     for q in quotes:
         if q.speaker is not None and q.outlet is not None and q.outlet.rule not in _WEAK_RULES \
-                and q.outlet.mention is not None:
+                and q.outlet.mention is not None and _STATEMENT.search(occasion_of(q)):
             carried.setdefault(key_tokens(q.speaker.name), []).append(q)
     if not carried:
         return quotes
     out = []
     for q in quotes:
-        if q.outlet is None and q.speaker is not None and q.kind not in ("scare", "title") \
+        weak = q.outlet is None or q.outlet.rule in _WEAK_RULES
+        if weak and q.speaker is not None and q.kind not in ("scare", "title") \
                 and _STATEMENT.search(occasion_of(q)):
             key = key_tokens(q.speaker.name)
             same = [o for k, lst in carried.items() if k and key and (k <= key or key <= k) for o in lst]

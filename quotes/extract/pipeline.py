@@ -161,7 +161,7 @@ def _reported_occasions(ctx: DocContext, resolver: Resolver) -> list[tuple[int, 
         outlet, _ = resolver.outlet(d, None, speaker)
         if outlet is not None:
             out.append((ev.cue.start, speaker.name, outlet))
-    return out
+    return sorted(out + resolver.issued_documents(), key=lambda o: o[0])
 
 
 _default: Extractor | None = None

@@ -26,7 +26,7 @@ from .coref import PersonAntecedents
 from .name_runs import NameRuns, _bare_titles, _head_keys
 from .names import why_not_a_speaker
 from .outlets import OutletContext, find_outlet
-from .mentions import DETERMINERS, np_after, np_before, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
+from .mentions import DETERMINERS, np_after, np_before, speaker_before, clean_name, entity_type, fold, is_pronoun, split_role, strip_possessive
 from ..types import Outlet, Speaker, Span
 
 
@@ -278,6 +278,30 @@ class Resolver(NameRuns):
             return None
         name = self.speaker_name(best[1], qi if qi is not None else -1)[0]
         return name, [f"'{mention.text}' {best[2]} {name} (at {best[1].start})"]
+
+    def issued_documents(self) -> list[tuple[int, str, Outlet]]:
+        """The statements, releases and letters the article says someone issued ("Late on Monday,
+        the Judicial Service Commission issued a media statement …"): (offset, issuer, the
+        document as an outlet), for the quotes of it that follow."""
+        ctx = self.ctx
+        out = []
+        for m in _ISSUED.finditer(ctx.text):
+            s0, _ = ctx.sentence_of(m.start())
+            subj = speaker_before(ctx.text, ctx.toks, ctx.tok_index(m.start()), s0) \
+                or clause_subject(ctx, s0, m.start() + 1)
+            if subj is None or subj.start >= m.start() or is_pronoun(subj.text):
+                continue
+            noun = m.group("noun")
+            if fold(noun) in ("message", "post", "video"):
+                continue  # "sent a message to voters": an idiom as often as a medium
+            name = self.speaker_name(subj, -1)[0]
+            if why_not_a_speaker(name, self.ctx.lower_only, self.ctx.capitalised_inside) is not None:
+                continue
+            before = ctx.text[m.start("noun") - 12:m.start("noun")].split()[-1:]
+            kept = [w for w in before if fold(w) in en.MEDIA_MODIFIERS] + [noun]
+            start = m.start("noun") - (len(kept[0]) + 1 if len(kept) > 1 else 0)
+            out.append((m.start(), name, Outlet(" ".join(kept), Span.of(ctx.text, start, m.end("noun")), "medium")))
+        return out
 
     def speaker_name(self, mention: Span, qi: int) -> tuple[str, list[str]]:
         text = mention.text.replace("\n", " ")
