@@ -141,6 +141,7 @@ CASES = [
      "trailing_cue"),
     ("Voters want solutions. University don Herman Manyora thinks the majority would not. “The undecided "
      "can decide after a debate.”", "“The undecided", "Herman Manyora", "previous_subject"),
+    ("“He was the rock of the family,” his son named Keith explained.", "“He", "Keith", "trailing_cue"),
     # a determiner phrase behind the quote, with a verb outside the cue list
     ("“We will win,” Maria Lopez said." + N + "“Next question,” the vice-presidential nominee riffed on the "
      "answer, drawing laughs.", "“Next", "vice-presidential nominee", "trailing_cue"),

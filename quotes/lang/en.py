@@ -575,3 +575,5 @@ PLACE_WORDS: frozenset[str] = frozenset(
     "peninsula island islands river bay city county province district region valley mountain mountains "
     "lake beach street road avenue square park coast port harbour harbor airport station village town "
     "state states republic kingdom".split())
+# Words by which a phrase gives a name: "his son named Keith", "a woman called Maria".
+NAMING_WORDS: frozenset[str] = frozenset("named called".split())

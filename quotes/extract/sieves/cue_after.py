@@ -100,6 +100,7 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
     last_mark = q.content.text.rstrip()[-1:]
     if last_mark == "," or (last_mark in "!?" and not toks[first].is_cap):  # not a new sentence
         np = _split_trailing_verb(ctx, np)
+    np = _named_by(ctx, np, limit)  # "his son named Keith explained"
     r = skip_adverbs(ctx, ctx.tok_index(np.end), limit)
     after = past_parenthesis(ctx, r, limit)  # a party tag: "Rep. John Mica (R-Fla.) said"
     if after is not None:
@@ -149,6 +150,16 @@ def trailing_cue(ctx: DocContext, qi: int) -> Decision | None:
             conf -= 0.1
         return Decision("trailing_cue", np, Span.of(text, cue.start, cue.end), conf)
     return None
+
+
+def _named_by(ctx: DocContext, np: Span, limit: int) -> Span:
+    """"his son named Keith", "a woman called Maria Lopez": the name the phrase gives."""
+    k = ctx.tok_index(np.end)
+    if k + 1 < limit and ctx.lowers[k] in en.NAMING_WORDS and ctx.toks[k + 1].is_cap:
+        name = np_after(ctx.text, ctx.toks, k + 1, ctx.toks[limit - 1].end, loose=False)
+        if name is not None and name.text.lower() not in en.PRONOUNS:
+            return name
+    return np
 
 
 def _named_in_apposition(ctx: DocContext, np: Span, limit: int) -> Span | None:
