@@ -10,9 +10,9 @@ from .segment import bmp_twin
 _CREDITED = regex.compile(r"\s*,?\s*by\s+\p{Lu}", regex.V1)
 # "“…” ― Ana Ruiz" to the end of its line (or up to the next quote): a quote card or vox pop
 _DASH_CREDIT = regex.compile(
-    r"[^\S\n]*" + en.CREDIT_DASH + r"[^\S\n]*\p{Lu}[\p{L}.’'\-]*(?:[^\S\n]+(?:\p{Lu}[\p{L}.’'\-]*|de|da|del|la|van|von|bin|al)){0,4}"
+    r"[^\S\n]*" + en.CREDIT_DASH + r"[^\S\n]*\p{Lu}[\p{L}\p{M}.’'\-]*(?:[^\S\n]+(?:\p{Lu}[\p{L}\p{M}.’'\-]*|de|da|del|la|van|von|bin|al)){0,4}"
     r"[^\S\n.]*\.?[^\S\n]*(?:\n|\Z|(?=[“\"]))", regex.V1)
-_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}’'\-\.]*")
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}’'\-\.]*")
 
 
 def _words(s: str, word: regex.Pattern = _WORD) -> list[str]:

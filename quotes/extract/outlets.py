@@ -31,7 +31,7 @@ from .mentions import fold, is_pronoun
 from .names import key_tokens
 
 # A capitalised name, as outlets are written: "Times of Oman", "M&G", "TUKO.co.ke", "Al-Ahram".
-_NAME = r"\p{Lu}[\p{L}\p{N}\-\.’'&]*(?:\s+(?:of\s+|de\s+|&\s+)?\p{Lu}[\p{L}\p{N}\-\.’'&]*)*"
+_NAME = r"\p{Lu}[\p{L}\p{M}\p{N}\-\.’'&]*(?:\s+(?:of\s+|de\s+|&\s+)?\p{Lu}[\p{L}\p{M}\p{N}\-\.’'&]*)*"  # (letters with their combining marks)
 _AGENCY = [
     # "carried by the state-run Korean Central News Agency (KCNA)", "quoted by the Press Trust of India"
     (("carried", "published", "reported", "released", "broadcast", "aired", "quoted", "cited"), regex.compile(
@@ -44,7 +44,7 @@ _AGENCY = [
     (("interview",), regex.compile(r"\bin\s+an?\s+(?:\w+\s+){0,2}?interview\s+(?:with|on|to)\s+(?:the\s+)?"
                                 r"(?P<o>" + _NAME + r")", regex.V1), True),
     (("carried", "published", "reported", "released"), regex.compile(r"\b(?:carried|published|reported|released)\s+by\s+(?:the\s+)?(?P<o>(?:state|official|"
-                              r"state-run|government)\s+news\s+agency(?:\s+\p{Lu}[\p{L}\-]*)*)", regex.V1), True),
+                              r"state-run|government)\s+news\s+agency(?:\s+\p{Lu}[\p{L}\p{M}\-]*)*)", regex.V1), True),
     # "…," Sanders said, according to CNN: the channel the words came through
     (("according",), regex.compile(r"\baccording\s+to\s+(?P<the>the\s+)?(?P<o>" + _NAME + r")", regex.V1), False),
 ]
@@ -64,7 +64,7 @@ _MEDIUM = regex.compile(
     r"(?:statement|release|letter|note|email|e-mail|message|video|post|blog(?:\s+post)?|op-ed|column|"
     r"podcast|communiqu[eé]|broadcast|radio\s+interview|television\s+interview|tv\s+interview))\b"
     r"|\b(?:on|over)\s+(?:the\s+)?(?P<tv>(?:(?:state-run|state|national|public|local|official|government)\s+)*"
-    r"(?:television|TV|radio)(?:\s+(?:channel\s+)?\p{Lu}[\p{L}\p{N}]*(?:\s+\p{N}+)?)?)\b"
+    r"(?:television|TV|radio)(?:\s+(?:channel\s+)?\p{Lu}[\p{L}\p{M}\p{N}]*(?:\s+\p{N}+)?)?)\b"
     r"|\b(?:over\s+the|by|on\s+the)\s+(?P<phone>(?:tele)?phone)\b|\bin\s+a\s+(?P<call>(?:tele)?phone\s+call)\b"
     r"|\b(?:during|at)\s+(?:a|an|the|its|his|her|their)\s+(?P<brief>(?:(?:press|news|daily|regular|weekly)\s+)?briefing)\b",
     regex.V1 | regex.IGNORECASE)

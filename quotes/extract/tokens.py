@@ -16,7 +16,7 @@ from .segment import bmp_twin, in_bmp
 
 _TOKEN = regex.compile(
     r"(?:\p{Lu}\.){2,}"                      # U.S. U.N.
-    r"|[\p{L}\p{N}]+(?:[’'\-\.][\p{L}\p{N}]+)*"  # words, Korea’s, al-Assad, d’état
+    r"|[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:[’'\-\.][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*"  # words (letters with their combining marks), Korea’s, al-Assad, d’état
     r"|[^\s\p{L}\p{N}]",                     # one punctuation mark
     regex.V1,
 )
@@ -27,7 +27,7 @@ _TOKEN = regex.compile(
 # space; a sixth faster, and tests/test_tokens.py holds it to ``_TOKEN``.
 _TOKEN_SPLIT = regex.compile(
     r"([^\s](?:(?<=\p{Lu})\.(?:\p{Lu}\.)+"        # U.S. U.N.
-    r"|(?<=[\p{L}\p{N}])[\p{L}\p{N}]*(?:[’'\-\.][\p{L}\p{N}]+)*"  # words, Korea’s, al-Assad, d’état
+    r"|(?<=[\p{L}\p{N}])[\p{L}\p{M}\p{N}]*(?:[’'\-\.][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*"  # words, Korea’s, al-Assad, d’état
     r"|))",                                     # one punctuation mark
     regex.V1,
 )
