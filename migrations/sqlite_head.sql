@@ -1,4 +1,4 @@
--- quotes schema at revision 0008
+-- quotes schema at revision 0009
 -- written by scripts/snapshot_schema.py from the migrations; do not edit
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
@@ -15,7 +15,7 @@ CREATE TABLE documents (
 	date TEXT, 
 	text TEXT NOT NULL, 
 	engine VARCHAR(32), 
-	extracted_at VARCHAR(32), author TEXT, 
+	extracted_at VARCHAR(32), author TEXT, origin VARCHAR(16), source_file TEXT, source_line INTEGER, 
 	CONSTRAINT pk_documents PRIMARY KEY (id), 
 	CONSTRAINT uq_documents_path_sha256 UNIQUE (path, sha256)
 );
@@ -160,4 +160,4 @@ CREATE TABLE outlet_names (
 	CONSTRAINT pk_outlet_names PRIMARY KEY (id), 
 	CONSTRAINT uq_outlet_names_key_name UNIQUE ("key", name)
 );
-INSERT INTO alembic_version (version_num) VALUES ('0008');
+INSERT INTO alembic_version (version_num) VALUES ('0009');

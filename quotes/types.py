@@ -53,7 +53,13 @@ _set_start, _set_end, _set_text = Span.start.__set__, Span.end.__set__, Span.tex
 
 @dataclass(frozen=True)
 class Document:
-    """A decoded article. ``sha256`` is of the raw bytes it was read from."""
+    """A decoded article. ``sha256`` is of the raw bytes it was read from.
+
+    Where it came from, as the reader found it (never what the document says of itself):
+    ``origin`` is ``file`` (read from ``source_file``), ``jsonl`` (line ``source_line`` of
+    ``source_file``), ``stdin``, or None (handed over as a string). ``source_file`` is in the
+    lossless form of :func:`quotes.sources.names.storable`. Two documents read from two places
+    are equal when they are the same document."""
 
     text: str
     path: str | None = None
@@ -64,6 +70,9 @@ class Document:
     external_id: str | None = None
     sha256: str = ""
     author: str | None = None
+    origin: str | None = field(default=None, compare=False)  # where it was read, not what it is
+    source_file: str | None = field(default=None, compare=False)
+    source_line: int | None = field(default=None, compare=False)
 
     @classmethod
     def from_text(cls, text: str, **meta: Any) -> "Document":

@@ -9,10 +9,11 @@ from typing import Any, Iterator
 
 import click
 
-from ..factcheck.check import check
+from ..factcheck.check import check, quick_check
 from ..factcheck.trace import Appearance, trace
 from ..factcheck.verdicts import Hit, Verdict
 from ..factcheck.verify import verify
+from ..sources.names import shown
 from .common import db_option, open_store
 from .output import emit, output_options
 
@@ -113,19 +114,32 @@ def trace_command(text: str, db: str, fmt: str) -> None:
 @click.argument("paths", nargs=-1)
 @db_option
 @output_options
-def check_command(paths: tuple[str, ...], db: str, fmt: str) -> None:
-    """Re-read stored documents' sources and confirm every stored span (exit 1 on drift)."""
-    results = check(open_store(db), list(paths) if paths else None)
+@click.option("--stored-paths", is_flag=True,
+              help="Also re-read documents stored before quotes recorded where each came from, "
+                   "at their stored path (only for a store whose JSONL records you trust).")
+def check_command(paths: tuple[str, ...], db: str, fmt: str, stored_paths: bool = False) -> None:
+    """Re-read stored documents' source files and confirm every stored span (exit 1 on drift).
+
+    Only files that `quotes extract` read are re-read: documents from JSONL records, stdin or
+    the library have no source file to re-read. The database itself gets SQLite's quick_check."""
+    store = open_store(db)
+    corrupt = quick_check(store)
+    if corrupt:
+        click.echo(f"error: {shown(store.name)}: the database fails SQLite's quick_check: {corrupt}", err=True)
+    results = check(store, list(paths) if paths else None, stored_paths=stored_paths)
     drifted = [r for r in results if r.drifted]
     if fmt == "table":
         for r in results:
-            click.echo(f"{r.status:<10} {r.path}")
-            for problem in r.problems:
-                click.echo(f"           {problem}")
+            click.echo(f"{r.status:<10} {shown(r.path)}")
+            for line in ((r.note,) if r.note else ()) + r.problems:
+                click.echo(f"           {line}")
         no_source = sum(r.status == "no source" for r in results)
-        click.echo(f"{len(results)} document{'' if len(results) == 1 else 's'} checked: "
-                   f"{len(drifted)} drifted, {no_source} without a source file to re-read")
+        missing = sum(r.status == "missing" for r in results)
+        click.echo(f"{len(results):,} document{'' if len(results) == 1 else 's'} checked: "
+                   f"{len(drifted):,} drifted"
+                   + (f" ({missing:,} source file{'' if missing == 1 else 's'} missing)" if missing else "")
+                   + f", {no_source:,} without a source file to re-read")
     else:
         emit((r.to_dict() for r in results), fmt)
-    if drifted:
+    if drifted or corrupt:
         sys.exit(1)

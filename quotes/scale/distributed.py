@@ -29,15 +29,16 @@ Dask is an optional dependency: ``pip install 'dask[distributed]'``.
 from __future__ import annotations
 
 import codecs
-import json
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
 from ..errors import ModelError, QuotesError, ReadError, StoreError
 from .records import article_document, document_records, write_records
+from ..sources.names import storable
+from ..sources.reader import parse_json
 from ..store import Store, database_url
 
 log = logging.getLogger(__name__)
@@ -186,11 +187,9 @@ def process_partition(lines: Iterable[str], corpus: str, first_line: int, job: J
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as e:
                 raise ReadError(f"not valid UTF-8 at byte {e.start} of the line") from None
-            try:
-                article = json.loads(text)
-            except ValueError as e:
-                raise ReadError(f"invalid JSON: {' '.join(str(e).split())}") from None
-            doc = article_document(article, default_path=f"{corpus}#{number}")
+            article = parse_json(text)
+            doc = replace(article_document(article, default_path=f"{corpus}#{number}"),
+                          origin="jsonl", source_file=storable(corpus), source_line=number)
         except ReadError as e:
             out["errors"].append(f"{where}: {e}")
             continue

@@ -48,6 +48,11 @@ def article_document(article: dict[str, Any], default_path: str | None = None) -
             meta[key] = None
         elif isinstance(value, (str, int)) and not isinstance(value, bool):
             meta[key] = str(value)
+            if not meta[key].isascii():
+                try:
+                    meta[key].encode("utf-8")
+                except UnicodeEncodeError:
+                    raise ReadError(f'"{key}" contains an unpaired surrogate') from None
         else:
             raise ReadError(f'"{key}" must be a string')
     try:
@@ -67,7 +72,8 @@ def document_records(document: Document, found: Sequence[Quote], engine: str) ->
     """The rows of one extracted document (see the module docstring)."""
     doc = {"path": document.source, "url": document.url, "external_id": document.external_id,
            "sha256": document.sha256, "title": document.title, "publisher": document.publisher,
-           "date": document.date, "author": document.author, "text": document.text}
+           "date": document.date, "author": document.author, "text": document.text,
+           "origin": document.origin, "source_file": document.source_file, "source_line": document.source_line}
     rows: dict[str, list[dict[str, Any]]] = {
         "quotes": [], "speakers": [], "outlets": [], "mentions": [], "attributions": []}
     speaker_n: dict[tuple[str, str], int] = {}
@@ -122,7 +128,8 @@ def records_quotes(record: dict[str, Any]) -> tuple[Document, list[Quote]]:
     d = record["document"]
     document = Document(text=d["text"], path=d["path"], url=d["url"], title=d["title"],
                         publisher=d["publisher"], date=d["date"], external_id=d["external_id"],
-                        sha256=d["sha256"], author=d.get("author"))
+                        sha256=d["sha256"], author=d.get("author"), origin=d.get("origin"),
+                        source_file=d.get("source_file"), source_line=d.get("source_line"))
     speakers, outlets, mentions = record["speakers"], record["outlets"], record["mentions"]
     found: list[Quote] = []
     for q, a in zip(record["quotes"], record["attributions"]):

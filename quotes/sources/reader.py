@@ -24,10 +24,12 @@ import logging
 import os
 import stat
 import sys
+from dataclasses import replace
 from typing import IO, Any, Callable, Iterable, Iterator
 
 from ..errors import ReadError
 from ..types import Document
+from .names import label, shown, storable
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +50,10 @@ _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
 def read_sources(
     paths: Iterable[str], encoding: str | None = None, stdin: IO[bytes] | None = None
 ) -> Iterator[Document | ReadError]:
-    """Yield one Document per article (or a ReadError per failure), in order."""
+    """Yield one Document per article (or a ReadError per failure), in order.
+
+    File names that are not UTF-8 (``os.fsdecode``'s surrogates) are read as they are and
+    stored losslessly (:mod:`quotes.sources.names`); every message shows a name on one line."""
     for path in paths:
         if path == STDIN:
             yield _read_stdin(stdin, encoding)
@@ -106,7 +111,7 @@ def _walk(root: str) -> Iterator[str | ReadError]:
 
     def failed(e: OSError) -> None:
         where = e.filename or root
-        found.append((key(where), ReadError(f"{where}: cannot list directory: {_reason(e)}")))
+        found.append((key(where), ReadError(f"{shown(where)}: cannot list directory: {_reason(e)}")))
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=failed):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -120,13 +125,16 @@ def _walk(root: str) -> Iterator[str | ReadError]:
 
 def _read_stdin(stdin: IO[bytes] | None, encoding: str | None) -> Document | ReadError:
     stream = stdin if stdin is not None else sys.stdin.buffer
-    return _decoded(stream.read, STDIN_NAME, encoding)
+    found = _decoded(stream.read, STDIN_NAME, encoding)
+    if isinstance(found, Document):
+        return replace(found, origin="stdin")
+    return found
 
 
 def _read_path(path: str, encoding: str | None, walked: bool = False) -> Iterator[Document | ReadError]:
     problem = _not_a_file(path, walked)
     if problem:
-        yield ReadError(f"{path}: {problem}")
+        yield ReadError(f"{shown(path)}: {problem}")
         return
     if path.lower().endswith(".jsonl"):
         yield from _read_jsonl(path)
@@ -135,7 +143,10 @@ def _read_path(path: str, encoding: str | None, walked: bool = False) -> Iterato
         with open(path, "rb") as fh:
             return fh.read()
 
-    yield _decoded(read, path, encoding)
+    found = _decoded(read, path, encoding)
+    if isinstance(found, Document):
+        found = replace(found, path=label(path), origin="file", source_file=storable(path))
+    yield found
 
 
 def _decoded(read: Callable[[], bytes], name: str, encoding: str | None) -> Document | ReadError:
@@ -145,7 +156,7 @@ def _decoded(read: Callable[[], bytes], name: str, encoding: str | None) -> Docu
     except ReadError as e:
         return e
     except OSError as e:
-        return ReadError(f"{name}: {_reason(e)}")
+        return ReadError(f"{shown(name)}: {_reason(e)}")
 
 
 def _not_a_file(path: str, walked: bool) -> str | None:
@@ -167,8 +178,8 @@ def _document(data: bytes, name: str, encoding: str | None) -> Document:
     if name.lower().endswith((".html", ".htm")):  # a web page: its main text (quotes/html.py)
         from .html import html_document
 
-        return html_document(data, name, encoding)
-    text = decode(data, name, encoding)
+        return html_document(data, shown(name), encoding)
+    text = decode(data, shown(name), encoding)
     log.debug("read %s (%d bytes)", name, len(data))
     return Document(text=text, path=name, sha256=hashlib.sha256(data).hexdigest())
 
@@ -181,7 +192,7 @@ def _read_jsonl(path: str) -> Iterator[Document | ReadError]:
     try:
         fh = open(path, "rb")
     except OSError as e:
-        yield ReadError(f"{path}: {_reason(e)}")
+        yield ReadError(f"{shown(path)}: {_reason(e)}")
         return
     with fh:
         for number, raw in enumerate(fh, start=1):
@@ -194,20 +205,31 @@ def _read_jsonl(path: str) -> Iterator[Document | ReadError]:
             except ReadError as e:
                 yield e
             except OSError as e:  # pragma: no cover - a read failing mid-file
-                yield ReadError(f"{path}:{number}: {_reason(e)}")
+                yield ReadError(f"{shown(path)}:{number}: {_reason(e)}")
                 return
 
 
+def parse_json(line: str) -> Any:
+    """One JSON value, or ReadError with the reason (a line nested deeper than the
+    interpreter's recursion limit is invalid JSON like any other)."""
+    try:
+        return json.loads(line)
+    except ValueError as e:
+        raise ReadError(f"invalid JSON: {_one_line(str(e))}") from None
+    except RecursionError:
+        raise ReadError("invalid JSON: nested too deeply") from None
+
+
 def _record(raw: bytes, path: str, number: int) -> Document:
-    where = f"{path}:{number}"
+    where = f"{shown(path)}:{number}"
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise ReadError(f"{where}: not valid UTF-8 at byte {e.start} of the line") from None
     try:
-        obj: Any = json.loads(line)
-    except ValueError as e:
-        raise ReadError(f"{where}: invalid JSON: {_one_line(str(e))}") from None
+        obj: Any = parse_json(line)
+    except ReadError as e:
+        raise ReadError(f"{where}: {e}") from None
     if not isinstance(obj, dict):
         raise ReadError(f"{where}: expected a JSON object, got {type(obj).__name__}")
     text = obj.get("text")
@@ -219,21 +241,22 @@ def _record(raw: bytes, path: str, number: int) -> Document:
         if value is None:
             meta[key] = None
         elif isinstance(value, (str, int)) and not isinstance(value, bool):
-            meta[key] = str(value)
+            meta[key] = _utf8_field(str(value), key, where)
         else:
             raise ReadError(f"{where}: \"{key}\" must be a string")
+    source = {"origin": "jsonl", "source_file": storable(path), "source_line": number}
     if not isinstance(text, str):  # a web page in "html": its main text (quotes/html.py)
         from .html import record_document
 
-        return record_document(obj["html"], where, meta["id"] or meta["path"] or f"{path}#{number}", meta)
+        page = record_document(obj["html"], where, meta["id"] or meta["path"] or f"{label(path)}#{number}", meta)
+        return replace(page, **source)
     try:
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     except UnicodeEncodeError:
         raise ReadError(f"{where}: \"text\" contains an unpaired surrogate") from None
-    label = meta["id"] or meta["path"] or f"{path}#{number}"
     return Document(
         text=text,
-        path=label,
+        path=meta["id"] or meta["path"] or f"{label(path)}#{number}",
         url=meta["url"],
         title=meta["title"],
         publisher=meta["publisher"],
@@ -241,7 +264,19 @@ def _record(raw: bytes, path: str, number: int) -> Document:
         author=meta["author"],
         external_id=meta["id"],
         sha256=digest,
+        **source,
     )
+
+
+def _utf8_field(value: str, key: str, where: str) -> str:
+    """A record's string field, refused when it holds an unpaired surrogate (JSON can spell
+    one, ``"\\udcff"``; no database takes it)."""
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ReadError(f"{where}: \"{key}\" contains an unpaired surrogate") from None
+    return value
 
 
 def _reason(e: OSError) -> str:

@@ -201,6 +201,7 @@ class Database:
         self._wconn: Connection | None = None  # the connection writes go through
         self._writer = _Writer()
         self._evidence: bool | None = None  # the schema has revision 0005's tables
+        self._origin = True  # the documents table has revision 0009's origin columns (set with _evidence)
         self._last_ids: tuple[int, list[int]] | None = None  # the quote ids of the last add()
         self._found: dict[tuple[str, str], int | None] = {}  # find_document's recent answers
 
@@ -244,7 +245,9 @@ class Database:
         if self._evidence is None:
             from sqlalchemy import inspect as _inspect
 
-            self._evidence = _inspect(conn).has_table("speaker_names")
+            inspector = _inspect(conn)
+            self._evidence = inspector.has_table("speaker_names")
+            self._origin = any(c["name"] == "origin" for c in inspector.get_columns("documents"))
             self._writer.defer_search = conn.dialect.name == "sqlite" and conn.exec_driver_sql(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'quote_search_ai' "
                 "AND sql LIKE '%quote_search_deferred%'").scalar() > 0

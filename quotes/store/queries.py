@@ -314,7 +314,7 @@ def documents_select() -> Select:
     ).label("quotes")
     return select(
         _d.c.id, _d.c.path, _d.c.sha256, _d.c.title, _d.c.url, _d.c.publisher, _d.c.date,
-        _d.c.engine, _d.c.extracted_at, count,
+        _d.c.engine, _d.c.extracted_at, count, _d.c.origin, _d.c.source_file, _d.c.source_line,
     ).order_by(_d.c.id)
 
 

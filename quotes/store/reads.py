@@ -6,6 +6,7 @@ from typing import Any, Iterable, Iterator
 
 from sqlalchemy import select, text
 
+from ..sources.names import from_storable, label
 from . import queries
 from .schema import documents, quotes
 
@@ -98,8 +99,17 @@ class Reads:
             yield dict(row._mapping)
 
     def documents(self) -> Iterator[dict[str, Any]]:
+        """Stored documents with their quote counts and ``source``: where each was read
+        (``file.txt``, ``corpus.jsonl:12``, ``<stdin>``; None for text handed to the library
+        and for documents stored before revision 0009 recorded it)."""
         for row in self._rows(queries.documents_select()):
-            yield dict(row._mapping)
+            out = dict(row._mapping)
+            origin, file, line = out.pop("origin"), out.pop("source_file"), out.pop("source_line")
+            out["origin"] = origin
+            out["source"] = (f"{label(from_storable(file))}:{line}" if file is not None and line is not None
+                             else label(from_storable(file)) if file is not None
+                             else "<stdin>" if origin == "stdin" else None)
+            yield out
 
     def execute(self, sql: str, **params: Any) -> list[Any]:
         """Raw read-only SQL with bound parameters (used by tests and debugging)."""

@@ -279,17 +279,17 @@ class Writes:
 
     def _insert_documents(self, conn: Connection, docs: list[Document], engine: str, legacy: bool) -> list[int]:
         """Insert new documents; their ids, in order."""
-        if legacy or conn.dialect.name != "sqlite":  # an old schema may lack a column: one by one
-            return [int(conn.execute(insert(documents).values(**_document_row(d, engine))).inserted_primary_key[0])
-                    for d in docs]
+        if legacy or conn.dialect.name != "sqlite" or not self._origin:  # an old schema may lack a column
+            return [int(conn.execute(insert(documents).values(**_document_row(d, engine, self._origin)))
+                        .inserted_primary_key[0]) for d in docs]
         now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
         raw = conn.connection.driver_connection
         first = self._writer._ids("documents", len(docs))[0]  # cached between transactions
         raw.executemany(
             "INSERT INTO documents (id, path, url, external_id, sha256, title, publisher, date, author, text, "
-            "engine, extracted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "engine, extracted_at, origin, source_file, source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(first + i, d.source, d.url, d.external_id, d.sha256, d.title, d.publisher, d.date, d.author,
-              d.text, engine, now) for i, d in enumerate(docs)])
+              d.text, engine, now, d.origin or "text", d.source_file, d.source_line) for i, d in enumerate(docs)])
         return list(range(first, first + len(docs)))
 
     def merge_speakers(self, keep: str | int, other: str | int) -> dict[str, Any]:
@@ -355,13 +355,17 @@ def _check_quote(document: Document, quote: Quote) -> None:
         _check_span(document, quote.outlet.mention, "outlet")
 
 
-def _document_row(document: Document, engine: str) -> dict[str, Any]:
+def _document_row(document: Document, engine: str, origin: bool = True) -> dict[str, Any]:
     """The documents row of one document. Columns left empty are left out of the INSERT, so a
     store whose schema predates an optional column (an old revision) still takes the row."""
     row = dict(path=document.source, url=document.url, external_id=document.external_id,
                sha256=document.sha256, title=document.title, publisher=document.publisher,
                date=document.date, author=document.author, text=document.text, engine=engine,
-               extracted_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+               extracted_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+               origin=document.origin or "text", source_file=document.source_file,
+               source_line=document.source_line)
+    if not origin:  # a schema before revision 0009
+        del row["origin"], row["source_file"], row["source_line"]
     return {k: v for k, v in row.items() if v is not None}
 
 
