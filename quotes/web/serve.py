@@ -6,6 +6,9 @@ import os
 from typing import Any
 
 from ..errors import QuotesError, StoreError
+from .hosts import allowed_hosts, guard
+
+__all__ = ["ServeError", "allowed_hosts", "build", "guarded_app", "sqlite_path"]
 
 
 class ServeError(QuotesError):
@@ -47,3 +50,9 @@ def build(db: str, allow_sql: bool = False, immutable: bool = False) -> Any:
     finally:
         loop.close()
     return ds
+
+
+def guarded_app(ds: Any, allowed: frozenset[str]) -> Any:
+    """The ASGI app of ``ds`` that answers only requests naming an allowed host
+    (:mod:`quotes.web.hosts`: no DNS rebinding against a server on 127.0.0.1)."""
+    return guard(ds.app(), allowed)

@@ -23,7 +23,7 @@ from typing import Any
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
-from . import views
+from . import limits, views
 
 PLUGIN = views.PLUGIN
 
@@ -38,8 +38,11 @@ def register() -> None:
 
 
 def metadata(name: str, allow_sql: bool) -> dict[str, Any]:
-    """Datasette metadata for a quotes store attached as database ``name``."""
-    table = f"/{name}/attributions"
+    """Datasette metadata for a quotes store attached as database ``name`` (the file's name,
+    which may hold anything a file name can: it is URL-encoded as Datasette does, then escaped)."""
+    from datasette.utils import tilde_encode
+
+    table = escape(f"/{tilde_encode(name)}/attributions")
     meta: dict[str, Any] = {
         "title": "quotes",
         "description_html": (
@@ -75,14 +78,24 @@ def make_datasette(path: str | Path, allow_sql: bool = False, immutable: bool = 
     path = str(path)
     name = Path(path).stem
     settings = {"default_allow_sql": bool(allow_sql), "truncate_cells_html": 300,
-                "allow_download": bool(immutable)}
-    return Datasette(
+                "allow_download": bool(immutable), "sql_time_limit_ms": limits.TIME_LIMIT_MS,
+                "max_returned_rows": limits.MAX_ROWS}
+    ds = Datasette(
         files=[] if immutable else [path], immutables=[path] if immutable else [],
         metadata=metadata(name, allow_sql), settings=settings,
     )
+    limits.limit_results(ds.get_database(name))  # (and prepare_connection below: every connection)
+    return ds
 
 
 # ------------------------------------------------------------------ hooks
+
+@hookimpl
+def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
+    """The store's connections get the limits of :mod:`.limits` (time, size, functions)."""
+    if (datasette.plugin_config(PLUGIN) or {}).get("database") == database:
+        limits.prepare(conn)
+
 
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:

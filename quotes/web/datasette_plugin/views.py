@@ -9,6 +9,7 @@ import asyncio
 import importlib
 import json
 import logging
+import sqlite3
 import weakref
 from typing import Any
 
@@ -81,68 +82,171 @@ def short(text: str, n: int = 140) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def article_marks(found: list[dict[str, Any]], focus: dict[str, Any] | None) -> list[Mark]:
-    """Every quote marked; the focus quote's speaker mention, cue and outlet mention too."""
+def article_marks(found: list[dict[str, Any]], focus: dict[str, Any] | None, base: int = 0,
+                  end: int | None = None) -> list[Mark]:
+    """Every quote marked; the focus quote's speaker mention, cue and outlet mention too.
+    Offsets are shifted by ``base`` (the window's start in the document); a mark that runs past
+    the window ``[base, end)`` is cut at its edge."""
+
+    def clip(start: int, stop: int) -> tuple[int, int]:
+        lo, hi = max(start, base), stop if end is None else min(stop, end)
+        return lo - base, hi - base
+
     marks = []
     for q in found:
         who = q["speaker"]["name"] if q["speaker"] else "no speaker"
         classes = f"quote kind-{q['kind']}" + (" focus" if focus and q["id"] == focus["id"] else "")
-        marks.append(Mark(q["start"], q["end"], classes, id=f"q{q['id']}",
+        marks.append(Mark(*clip(q["start"], q["end"]), classes, id=f"q{q['id']}",
                           title=f"#{q['id']} {q['kind']} · {who}"))
     if focus:
         for key, rank in (("speaker", 1), ("cue", 2), ("outlet", 3)):
             part = focus[key]
             span = part.get("mention") if key != "cue" and part else part
             if span:
-                marks.append(Mark(span["start"], span["end"], f"{key}-mention", id=f"focus-{key}",
+                marks.append(Mark(*clip(span["start"], span["end"]), f"{key}-mention", id=f"focus-{key}",
                                   title=key, rank=rank))
     return marks
 
 
-async def _article(datasette: Any, request: Any, db: Any, name: str, document_id: int,
-                   focus: dict[str, Any] | None) -> Response:
-    doc = (await db.execute(
-        "select id, path, url, title, publisher, date, sha256, text, engine, extracted_at "
-        "from documents where id = :id", {"id": document_id})).first()
-    if doc is None:
-        raise NotFound(f"no document {document_id}")
-    rows = await db.execute(_sql(queries.filter_quotes(queries.quote_select(), document=document_id)))
-    found = sorted((_quote(r) for r in rows), key=lambda q: (q["start"], -q["end"]))
+WINDOW = 6000  # characters of article shown around a quote, and per part of a document page
+MAX_ID = 2 ** 63 - 1  # SQLite's largest integer: a larger id names no row
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` if it may be a link (http or https, nothing else: no ``javascript:``), else None."""
+    if not url:
+        return None
+    value = url.strip()
+    if value != url or any(ord(c) < 0x21 or 0x7f <= ord(c) <= 0x9f for c in value):  # (the page escapes the rest)
+        return None
+    scheme, sep, rest = value.partition(":")
+    if not sep or scheme.lower() not in ("http", "https") or not rest.startswith("//") or len(rest) < 3:
+        return None
+    return value
+
+
+def row_id(value: str) -> int:
+    """A row id from the URL (digits only, by the route), or 404 when no row can have it."""
+    number = int(value)
+    if number > MAX_ID:
+        raise NotFound(f"no row {value[:30]}")
+    return number
+
+
+def _connect(path: str, immutable: bool) -> sqlite3.Connection:
+    """A read-only connection of the page's own (no Datasette limits: an article of any length
+    is read, a window at a time), for one page, in a worker thread."""
+    from .readonly import sqlite_uri
+
+    conn = sqlite3.connect(sqlite_uri(path, immutable), uri=True, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _window(conn: sqlite3.Connection, document_id: int, lo: int, hi: int, size: int) -> tuple[int, int, str]:
+    """The document's text from about ``lo`` to about ``hi`` (at most WINDOW characters more on
+    each side), widened to whole lines when a line break is near: ``(start, end, text)`` with
+    ``text == documents.text[start:end]`` (SQLite's substr counts characters, as Python does)."""
+    lo, hi = max(0, lo), min(size, hi)
+    a, b = max(0, lo - 200), min(size, hi + 200)
+    (text,) = conn.execute("select substr(text, ?, ?) from documents where id = ?",
+                           (a + 1, b - a, document_id)).fetchone()
+    start, end = lo, hi
+    if lo > 0:
+        cut = text.rfind("\n", 0, lo - a)
+        start = a + cut + 1 if cut >= 0 else lo
+    if hi < size:
+        cut = text.find("\n", hi - a)
+        end = a + cut + 1 if cut >= 0 else hi
+    return start, end, text[start - a:end - a]
+
+
+def _focus_context(conn: sqlite3.Connection, quote_id: int) -> dict[str, Any] | None:
+    row = conn.execute(_sql(queries.filter_quotes(queries.quote_select(), ids=[quote_id]))).fetchone()
+    return None if row is None else _quote(row)
+
+
+def _article_context(path: str, immutable: bool, document_id: int, focus_id: int | None,
+                     part_start: int | None) -> dict[str, Any]:
+    """Everything a page of an article shows, read on a connection of its own (in a worker
+    thread, off the event loop): the document's provenance, the window of its text around
+    the focus quote (or the part of it from ``part_start``) with its quotes marked, and the
+    focus quote's speaker's other quotes. Raises NotFound."""
+    conn = _connect(path, immutable)
+    try:
+        focus = None
+        if focus_id is not None:
+            focus = _focus_context(conn, focus_id)
+            if focus is None:
+                raise NotFound(f"no quote {focus_id}")
+            document_id = focus["document_id"]
+        doc = conn.execute(
+            "select id, path, url, title, publisher, date, sha256, engine, extracted_at, length(text) as size "
+            "from documents where id = ?", (document_id,)).fetchone()
+        if doc is None:
+            raise NotFound(f"no document {document_id}")
+        size = doc["size"]
+        if focus is not None:
+            spans = [(focus["start"], focus["end"])] + [
+                (p["start"], p["end"]) for p in (focus["cue"], (focus["speaker"] or {}).get("mention"),
+                                                 (focus["outlet"] or {}).get("mention")) if p]
+            lo = max(min(a for a, _ in spans), focus["start"] - WINDOW)
+            hi = min(max(b for _, b in spans), focus["end"] + WINDOW)
+            start, end, text = _window(conn, document_id, lo - WINDOW // 2, hi + WINDOW // 2, size)
+        else:
+            first = min(part_start or 0, max(0, size - 1))
+            start, end, text = _window(conn, document_id, first, first + 2 * WINDOW, size)
+        stmt = queries.filter_quotes(queries.quote_select(), document=document_id).where(
+            quotes.c.end > start, quotes.c.start < end)
+        found = sorted((_quote(r) for r in conn.execute(_sql(stmt))), key=lambda q: (q["start"], -q["end"]))
+        total = conn.execute("select count(*) from quotes where document_id = ?", (document_id,)).fetchone()[0]
+        other, other_total, why = [], 0, []
+        if focus is not None and focus["speaker"]:
+            sid = focus["speaker"]["id"]
+            other_stmt = queries.quote_select().where(attributions.c.speaker_id == sid,
+                                                      quotes.c.id != focus["id"]).limit(OTHER_QUOTES)
+            other = [_quote(r) for r in conn.execute(_sql(other_stmt))]
+            count = select(func.count()).select_from(attributions).where(attributions.c.speaker_id == sid)
+            other_total = conn.execute(_sql(count)).fetchone()[0] - 1
+        if focus is not None:
+            raw = conn.execute("select explanation from attributions where quote_id = ?", (focus["id"],)).fetchone()
+            try:
+                why = json.loads(raw[0]) if raw and raw[0] else []
+            except ValueError:
+                why = [raw[0]]
+        document = dict(doc)
+        document["link"] = web_url(document["url"])
+        return {"document": document, "article": mark_up(text, article_marks(found, focus, start, end)),
+                "window": {"start": start, "end": end, "size": size}, "quotes": found, "quotes_total": total,
+                "focus": focus, "why": why, "other": other, "other_total": other_total}
+    finally:
+        conn.close()
+
+
+async def _article(datasette: Any, request: Any, db: Any, name: str, document_id: int | None,
+                   focus_id: int | None) -> Response:
+    part = request.args.get("start")
+    part_start = int(part) if part and part.isdigit() and len(part) < 16 else None
+    loop = asyncio.get_running_loop()
+    data = await loop.run_in_executor(None, _article_context, db.path, not db.is_mutable,
+                                      document_id or 0, focus_id, part_start)
+    document_id = data["document"]["id"]
+    focus = data["focus"]
     urls = datasette.urls
-    for q in found:
+    for q in data["quotes"] + data["other"]:
         q["url"] = urls.path(f"/-/quotes/quote/{q['id']}") + f"#q{q['id']}"
         q["short"] = short(q["text"])
-    other, other_total, why = [], 0, []
-    if focus is not None and focus["speaker"]:
-        sid = focus["speaker"]["id"]
-        stmt = queries.quote_select().where(attributions.c.speaker_id == sid,
-                                            quotes.c.id != focus["id"]).limit(OTHER_QUOTES)
-        other = [_quote(r) for r in await db.execute(_sql(stmt))]
-        for q in other:
-            q["url"] = urls.path(f"/-/quotes/quote/{q['id']}") + f"#q{q['id']}"
-            q["short"] = short(q["text"])
-        count = select(func.count()).select_from(attributions).where(attributions.c.speaker_id == sid)
-        other_total = (await db.execute(_sql(count))).first()[0] - 1
-    if focus is not None:
-        raw = (await db.execute("select explanation from attributions where quote_id = :id",
-                                {"id": focus["id"]})).first()
-        try:
-            why = json.loads(raw[0]) if raw and raw[0] else []
-        except ValueError:
-            why = [raw[0]]
+    window = data["window"]
+    doc_url = urls.path(f"/-/quotes/document/{document_id}")
     table = urls.table(name, "attributions")
     context = {
+        **data,
         "database": name,
-        "document": dict(doc),
-        "article": mark_up(doc["text"], article_marks(found, focus)),
-        "quotes": found,
-        "focus": focus,
-        "why": why,
-        "other": other,
-        "other_total": other_total,
+        "earlier_url": f"{doc_url}?start={max(0, window['start'] - 2 * WINDOW)}" if window["start"] > 0 else None,
+        "later_url": f"{doc_url}?start={window['end']}" if window["end"] < window["size"] else None,
         "speaker_table_url": f"{table}?speaker_id={focus['speaker']['id']}" if focus and focus["speaker"] else None,
         "outlet_table_url": f"{table}?outlet_id={focus['outlet']['id']}" if focus and focus["outlet"] else None,
-        "document_url": urls.path(f"/-/quotes/document/{document_id}"),
+        "document_url": doc_url,
         "document_row_url": f"{urls.table(name, 'documents')}/{document_id}",
         "verify_url": urls.path("/-/quotes/verify"),
         "css_url": urls.static_plugins(STATIC, "quotes.css"),
@@ -152,17 +256,12 @@ async def _article(datasette: Any, request: Any, db: Any, name: str, document_id
 
 async def quote_page(datasette: Any, request: Any) -> Response:
     db, name = await _database(datasette, request)
-    quote_id = int(request.url_vars["quote_id"])
-    row = (await db.execute(_sql(queries.filter_quotes(queries.quote_select(), ids=[quote_id])))).first()
-    if row is None:
-        raise NotFound(f"no quote {quote_id}")
-    focus = _quote(row)
-    return await _article(datasette, request, db, name, focus["document_id"], focus)
+    return await _article(datasette, request, db, name, None, row_id(request.url_vars["quote_id"]))
 
 
 async def document_page(datasette: Any, request: Any) -> Response:
     db, name = await _database(datasette, request)
-    return await _article(datasette, request, db, name, int(request.url_vars["document_id"]), None)
+    return await _article(datasette, request, db, name, row_id(request.url_vars["document_id"]), None)
 
 
 # ------------------------------------------------------------------ verify
