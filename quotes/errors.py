@@ -15,3 +15,8 @@ class ModelError(QuotesError):
 
 class StoreError(QuotesError):
     """The database cannot be opened, upgraded or written."""
+
+
+class StoreUnwritable(StoreError):
+    """The database as a whole cannot take writes (locked, read-only, full, an I/O error): no
+    document would be stored, so there is no point in trying the next one."""

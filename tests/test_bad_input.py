@@ -71,7 +71,7 @@ def test_a_batch_of_bad_sources_reports_each_and_stores_the_rest(tmp_path):
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert lines[:-1] == [
-        "error: in/a_binary.png: binary file",
+        "error: missing.txt: no such file or directory",  # sources named are checked first, at once
         "error: in/b_latin1.txt: not valid UTF-8 at byte 3 (use --encoding to decode it)",
         "error: in/f_fifo.txt: not a regular file (FIFO)",
         "error: in/g_dangling.txt: no such file or directory",
@@ -79,14 +79,14 @@ def test_a_batch_of_bad_sources_reports_each_and_stores_the_rest(tmp_path):
         "line 1 column 2 (char 1)",
         f"error: in/i_truncated_utf8.txt: not valid UTF-8 at byte {len(GOOD.encode()) - 3}"
         " (use --encoding to decode it)",
-        "error: missing.txt: no such file or directory",
         "error: /dev/zero: not a regular file (device)",
-    ]
+    ]  # in/a_binary.png: not a text, JSONL or HTML file, skipped and counted
     assert result.returncode == 1
     docs = stored(tmp_path / "q.db")
     assert set(docs) == {"in/c_utf16le.txt", "in/d_utf16be.txt", "in/e_empty.txt", "j1", "j3",
                          "in/z_good.txt", *(f"in/s_{n}" for n in SCRIPTS)}
-    assert lines[-1] == f"{len(docs)} documents, " + lines[-1].split(", ", 1)[1]
+    assert lines[-1] == (f"{len(docs)} documents, {lines[-1].split(', ', 1)[1].split(' ', 1)[0]} quotes stored; "
+                         "0 skipped (unchanged); 1 file not text, JSONL or HTML (skipped); 7 errors")
     assert docs["in/e_empty.txt"] == ("", [])
     assert docs["in/c_utf16le.txt"] == docs["in/d_utf16be.txt"] == docs["in/z_good.txt"]
     assert docs["in/z_good.txt"][1] != []

@@ -20,7 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_133ad203e76a5764.txt"
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("QUOTES_CHROMIUM", "/usr/bin/chromium")  # (a test points it elsewhere)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 README_SHOT = ROOT / "docs" / "img" / "article_page.png"

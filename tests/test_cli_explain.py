@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from quotes.store import Store
+
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_133ad203e76a5764.txt"
 
 
@@ -39,6 +41,7 @@ def test_explain_a_pronoun_free_continuation_and_json(run, tmp_path):
 
 
 def test_explain_unknown_id(run, tmp_path):
+    Store(str(tmp_path / "q.db"))._ensure()
     result = run(["explain", "999", "--db", str(tmp_path / "q.db")])
     assert result.exit_code == 1
     assert result.stderr == "error: no quote with id 999\n"

@@ -20,6 +20,7 @@ def test_export_json_and_csv(run, filled_db):
 
 
 def test_export_empty_database(run, db_path):
+    Store(db_path)._ensure()
     assert run(["export", "--db", db_path]).stdout == ""
     assert run(["export", "--db", db_path, "--format", "json"]).stdout == "[]\n"
 
@@ -32,9 +33,11 @@ def test_documents(run, filled_db):
 
 
 def test_db_commands(run, db_path):
-    assert run(["db", "current", "--db", db_path]).stdout == "base (empty database)\n"
+    missing = run(["db", "current", "--db", db_path])  # reading never creates a database
+    assert (missing.exit_code, missing.stderr) == (1, f"error: {db_path}: no such database file (`quotes extract "
+                                                      f"... --db {db_path}` creates one)\n")
     head = Store(db_path).head()
-    assert run(["db", "upgrade", "--db", db_path]).stdout == f"{head} (head)\n"
+    assert run(["db", "upgrade", "--db", db_path]).stdout == f"{head} (head)\n"  # (it creates one)
     assert run(["db", "current", "--db", db_path]).stdout == f"{head} (head)\n"
     assert run(["db", "downgrade", "0001", "--db", db_path]).exit_code == 0
     assert run(["db", "downgrade", "base", "--db", db_path]).stdout == "base (empty database)\n"

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import expected_objects
 from quotes.cli.output import QUOTE_COLUMNS, flatten
+from quotes.store import Store
 
 pa = pytest.importorskip("pyarrow", reason="--format parquet needs pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -36,6 +37,7 @@ def _umask() -> int:
 
 def test_parquet_of_an_empty_store_has_the_schema(run, db_path, tmp_path):
     out = tmp_path / "empty.parquet"
+    Store(db_path)._ensure()  # an empty store (export never creates one)
     assert run(["export", "--db", db_path, "--format", "parquet", "-o", str(out)]).exit_code == 0
     table = pq.read_table(out)
     assert table.num_rows == 0 and table.schema.names == list(QUOTE_COLUMNS)

@@ -110,3 +110,63 @@ def test_a_dead_workers_documents_are_retried_and_the_killer_is_named(monkeypatc
     assert all(isinstance(r, WorkerDied) for _, r in got if isinstance(r, BaseException))
     assert failed["d5.txt"] == ("d5.txt: extraction failed: its worker process died, twice (killed by SIGKILL)")
     assert all(len(r) == 1 for d, r in got if d.path not in failed)  # the others, retried or not: whole
+
+
+def test_extract_reports_the_document_that_killed_its_workers_and_ends(tmp_path):
+    write_batch(tmp_path / "batch.jsonl", 80, kill={30})
+    done = subprocess.run([sys.executable, "-c", PATCHED_CLI, "extract", "batch.jsonl", "--engine", "rules",
+                           "--workers", "2", "--db", "q.db"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=HANG_GUARD)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        "error: doc00030: extraction failed: its worker process died, twice (killed by SIGKILL)",
+        "79 documents, 79 quotes stored; 0 skipped (unchanged); 1 error",
+    ]
+    assert consistent(tmp_path / "q.db") == 79
+
+
+# ------------------------------------------------------------------ Ctrl-C (item 5)
+
+def interrupt_once(tmp_path: Path, workers: int, after: int) -> subprocess.CompletedProcess:
+    """Start an extract of 3,000 slowed-down documents, send one SIGINT to its process group
+    (as a terminal's Ctrl-C does) once ``after`` documents are stored, and let it end."""
+    db = tmp_path / "q.db"
+    proc = subprocess.Popen([sys.executable, "-c", PATCHED_CLI, "extract", "batch.jsonl", "--engine", "rules",
+                             "--workers", str(workers), "--db", str(db)], cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "SLOW": "0.004"})
+    deadline = time.monotonic() + HANG_GUARD
+    while count(db) < after and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        out, err = proc.communicate(timeout=HANG_GUARD)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("one Ctrl-C did not stop the run")
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_one_ctrl_c_stops_keeps_what_was_stored_says_so_and_exits_130(tmp_path, workers):
+    write_batch(tmp_path / "batch.jsonl", 3000)
+    stored = 0
+    for after in (1, 250):
+        done = interrupt_once(tmp_path, workers, after=stored + after)
+        assert done.returncode == 130, done.stderr
+        n = consistent(tmp_path / "q.db")
+        assert stored + after <= n < 3000
+        assert done.stderr.splitlines()[-1] == (
+            f"interrupted: {n - stored:,} documents, {n - stored:,} quotes stored by this run; "
+            "run the same command again to go on (stored documents are skipped)")
+        assert "Traceback" not in done.stderr
+        stored = n
+    rest = subprocess.run([sys.executable, "-c", PATCHED_CLI, "extract", "batch.jsonl", "--engine", "rules",
+                           "--workers", str(workers), "--db", "q.db"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=HANG_GUARD)
+    assert rest.returncode == 0, rest.stderr
+    assert rest.stderr.splitlines()[-1] == (f"{3000 - stored:,} documents, {3000 - stored:,} quotes stored; "
+                                            f"{stored:,} skipped (unchanged); 0 errors")
+    assert consistent(tmp_path / "q.db") == 3000

@@ -68,7 +68,7 @@ def test_explicit_encoding(tmp_path):
 def test_binary_file(tmp_path):
     (tmp_path / "x.bin").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     [err] = read([tmp_path / "x.bin"])
-    assert str(err) == f"{tmp_path / 'x.bin'}: binary file"
+    assert str(err) == f"{tmp_path / 'x.bin'}: not text (PNG image)"
 
 
 def test_empty_file_is_an_empty_document(tmp_path):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from quotes.errors import StoreError
 from quotes.store import snapshot
 from quotes.store import Store, migrations_dir, script_head
 
@@ -87,7 +88,9 @@ def test_a_database_with_tables_is_migrated_not_overwritten(tmp_path):
     con.execute("INSERT INTO notes VALUES (1)")
     con.commit()
     con.close()
-    store = Store(db)
+    with pytest.raises(StoreError, match="not a quotes database: it holds tables of its own"):
+        Store(db)._ensure()  # unless told to (extract --allow-other-tables)
+    store = Store(db, other_tables=True)
     store._ensure()
     assert store.current() == store.head()
     assert list(store.execute("SELECT x FROM notes")) == [(1,)]

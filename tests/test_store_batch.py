@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import corpus
-from quotes.errors import StoreError
+from quotes.errors import StoreError, StoreUnwritable
 from quotes.store import Store, Written, migrations_dir, script_head
 from quotes.types import Document, Quote, Span
 from test_store import DOCS, said
@@ -144,7 +144,7 @@ def test_a_batch_whose_transaction_fails_is_written_one_document_at_a_time(tmp_p
     assert dump(str(tmp_path / "q.db")) == one_by_one(str(tmp_path / "single.db"), items)
 
 
-def test_a_locked_database_fails_each_document_with_one_line_naming_it(tmp_path, monkeypatch):
+def test_a_locked_database_fails_the_batch_at_the_first_document_in_one_line(tmp_path, monkeypatch):
     monkeypatch.setenv("QUOTES_BUSY_TIMEOUT", "0.1")
     db = str(tmp_path / "q.db")
     store = Store(db)
@@ -156,8 +156,8 @@ def test_a_locked_database_fails_each_document_with_one_line_naming_it(tmp_path,
     finally:
         holder.rollback()
         holder.close()
-    assert [str(w.error) for w in written] == [f"{db}: docs/00.txt: database is locked",
-                                               f"{db}: docs/01.txt: database is locked"]
+    assert [str(w.error) for w in written] == [f"{db}: cannot store documents: database is locked"] * 2
+    assert all(isinstance(w.error, StoreUnwritable) for w in written)  # the second is not even tried
     assert [w.added for w in store.write_batch(batch()[:2], "rules")] == [True, True]
 
 

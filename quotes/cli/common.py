@@ -47,7 +47,12 @@ def db_option(fn: Callable) -> Callable:
     )(fn)
 
 
-def open_store(db: str | None) -> Any:
+def open_store(db: str | None, create: bool = False, other_tables: bool = False) -> Any:
+    """The store ``--db`` names, checked: a command that only reads refuses a SQLite file that
+    does not exist (it never creates an empty one); ``create`` is for the commands that make
+    a store (``extract``, ``db upgrade``)."""
     from ..store import Store
 
-    return Store(db)
+    store = Store(db, create=create, other_tables=other_tables)
+    store.check_file()
+    return store

@@ -24,9 +24,11 @@ def _revision_line(store: Any) -> str:
 @db.command("upgrade")
 @click.argument("revision", default="head")
 @db_option
-def db_upgrade(revision: str, db: str) -> None:
-    """Upgrade the schema (default: to head)."""
-    store = open_store(db)
+@click.option("--allow-other-tables", is_flag=True,
+              help="Add the quotes tables to a database that holds tables of its own.")
+def db_upgrade(revision: str, db: str, allow_other_tables: bool = False) -> None:
+    """Upgrade the schema (default: to head; a new SQLite file is created)."""
+    store = open_store(db, create=True, other_tables=allow_other_tables)
     store.upgrade(revision)
     click.echo(_revision_line(store))
 

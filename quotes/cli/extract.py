@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import logging
+import os
 import signal
 import sys
 import threading
@@ -12,7 +13,8 @@ from typing import Any, Iterator
 
 import click
 
-from ..errors import ModelError, ReadError, StoreError
+from ..errors import ModelError, ReadError, StoreError, StoreUnwritable
+from ..sources.names import shown
 from ..types import Document
 from .common import ENGINES, db_option, open_store
 from .output import QUOTE_COLUMNS, QUOTE_TABLE, emit, output_options
@@ -28,15 +30,22 @@ class _Stats:
     quotes: int = 0
     skipped: int = 0
     errors: int = 0
+    not_text: int = 0
 
     def summary(self) -> str:
-        def n(count: int, word: str) -> str:
-            return f"{count} {word}{'' if count == 1 else 's'}"
-
+        other = f"{_n(self.not_text, 'file')} not text, JSONL or HTML (skipped); " if self.not_text else ""
         return (
-            f"{n(self.documents, 'document')}, {n(self.quotes, 'quote')} stored; "
-            f"{self.skipped} skipped (unchanged); {n(self.errors, 'error')}"
+            f"{_n(self.documents, 'document')}, {_n(self.quotes, 'quote')} stored; "
+            f"{self.skipped:,} skipped (unchanged); {other}{_n(self.errors, 'error')}"
         )
+
+    def interrupted(self) -> str:
+        return (f"interrupted: {_n(self.documents, 'document')}, {_n(self.quotes, 'quote')} stored by this "
+                "run; run the same command again to go on (stored documents are skipped)")
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _encoding(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -66,13 +75,33 @@ def _encoding(_ctx: click.Context, _param: click.Parameter, value: str | None) -
               default=DEFAULT_TIMEOUT, show_default=True,
               help="Give up on a document whose extraction takes longer than this many seconds "
                    "(reported, the batch goes on; 0: no limit; --workers 1 only).")
+@click.option("--include", "include", multiple=True, metavar="GLOB",
+              help="In folders, also read files whose name matches GLOB (repeatable; by default "
+                   "only .txt, .text, .jsonl, .html, .htm and names without an extension).")
+@click.option("--allow-other-tables", is_flag=True,
+              help="Store into a database that already holds tables of its own.")
 def extract(paths: tuple[str, ...], db: str, fmt: str | None, engine: str, models: str | None,
             encoding: str | None, sieves: str | None, quiet: bool, workers: int = 1,
-            time_limit: float = 0) -> None:
-    """Extract and store the quotes of files, directories, - (stdin) or .jsonl."""
+            time_limit: float = 0, include: tuple[str, ...] = (), allow_other_tables: bool = False) -> None:
+    """Extract and store the quotes of files, directories, - (stdin) or .jsonl.
+
+    Ctrl-C stops the run: what was extracted is stored, the count is printed, and running the
+    same command again goes on where it stopped (exit status 130)."""
+    stats = _Stats()
+    try:
+        _extract(paths, db, fmt, engine, models, encoding, sieves, quiet, workers, time_limit, include,
+                 allow_other_tables, stats)
+    except KeyboardInterrupt:
+        click.echo(stats.interrupted(), err=True)
+        sys.exit(130)
+
+
+def _extract(paths: tuple[str, ...], db: str, fmt: str | None, engine: str, models: str | None,
+             encoding: str | None, sieves: str | None, quiet: bool, workers: int, time_limit: float,
+             include: tuple[str, ...], allow_other_tables: bool, stats: "_Stats") -> None:
     from ..scale.parallel import ParallelExtractor
     from ..extract.pipeline import Extractor, settle_for_a_long_run
-    from .progress import Progress
+    from .progress import Progress, count_documents
     from ..sources.reader import read_sources
 
     try:
@@ -81,30 +110,68 @@ def extract(paths: tuple[str, ...], db: str, fmt: str | None, engine: str, model
     except ValueError as e:  # e.g. an unknown sieve name
         click.echo(f"error: --sieves: {e}", err=True)
         sys.exit(2)
-    _load_models(extractor)  # a ModelError exits 2 before the database is touched
-    settle_for_a_long_run()
-    store = open_store(db)
-    stats = _Stats()
-    progress = Progress(lambda: (stats.documents + stats.skipped, stats.quotes), enabled=not quiet)
-    sources = progress.track(read_sources(paths, encoding))
-    if workers > 1:  # the writer writes while it would wait for the workers (IDLE)
-        sources = extractor.prefetch(sources, skip=store.find_document, idle=True)
-    rows = _extract_rows(sources, extractor, store, engine, stats,
-                         time_limit=time_limit if workers == 1 else 0, want_rows=fmt is not None)
+    # before any model is loaded (seconds for stanza): the sources named exist, the store can be one
+    paths = _existing(paths, stats)
+    store = open_store(db, create=True, other_tables=allow_other_tables)
+    if store.in_memory:
+        raise StoreError(f"{store.name}: an in-memory database is thrown away when quotes extract "
+                         "ends, with every quote stored in it; give a file (--db quotes.db)")
+    if not paths:
+        _finish(stats, fmt, quiet)
+        return
     try:
-        if fmt is None:
-            for _ in rows:
-                pass
-        else:
-            emit(rows, fmt, columns=QUOTE_COLUMNS, table_columns=QUOTE_TABLE)
+        _load_models(extractor)  # a ModelError exits 2 before the database is touched
+        settle_for_a_long_run()
+        store._ensure()  # created or migrated now: a database that cannot be one says so at once
+        not_text: list[str] = []
+        progress = Progress(lambda: (stats.documents + stats.skipped + stats.errors + len(not_text), stats.quotes),
+                            enabled=not quiet)
+        if progress.enabled:  # how many documents there are, counted while the first are extracted
+            count_documents(paths, include, progress.set_total)
+        sources = progress.track(read_sources(paths, encoding, include=include,
+                                              skipped=lambda path, why: not_text.append(path)))
+        if workers > 1:  # the writer writes while it would wait for the workers (IDLE)
+            sources = extractor.prefetch(sources, skip=store.find_document, idle=True)
+        rows = _extract_rows(sources, extractor, store, engine, stats,
+                             time_limit=time_limit if workers == 1 else 0, want_rows=fmt is not None)
+        try:
+            if fmt is None:
+                for _ in rows:
+                    pass
+            else:
+                emit(rows, fmt, columns=QUOTE_COLUMNS, table_columns=QUOTE_TABLE)
+        except _Stop:
+            pass
+        finally:
+            progress.close()
+            stats.not_text = len(not_text)
+            for path in not_text:
+                log.info("%s: skipped, not a text, JSONL or HTML file", shown(path))
     finally:
-        progress.close()
         if workers > 1:
             extractor.close()
+    _finish(stats, fmt, quiet)
+
+
+def _finish(stats: "_Stats", fmt: str | None, quiet: bool) -> None:
     if fmt is None and not quiet:
         click.echo(stats.summary(), err=True)
     if stats.errors:
         sys.exit(1)
+
+
+def _existing(paths: tuple[str, ...], stats: "_Stats") -> tuple[str, ...]:
+    """The sources that exist; one error line for each that does not, at once."""
+    from ..sources.reader import STDIN
+
+    kept = []
+    for path in paths:
+        if path != STDIN and not os.path.lexists(path):
+            click.echo(f"error: {shown(path)}: no such file or directory", err=True)
+            stats.errors += 1
+        else:
+            kept.append(path)
+    return tuple(kept)
 
 
 def _load_models(extractor: Any) -> None:
@@ -112,6 +179,10 @@ def _load_models(extractor: Any) -> None:
     load = getattr(extractor, "load", None) or getattr(getattr(extractor, "segmenter", None), "load", None)
     if callable(load):
         load()
+
+
+class _Stop(Exception):
+    """The store cannot be written: the run ends (what was stored stays)."""
 
 
 class _TimeLimit(Exception):
@@ -152,7 +223,7 @@ def _extract_rows(sources: Iterator[Document | ReadError], extractor: Any, store
     is written, in input order; a document read while nothing is waiting reports at once."""
     import time
 
-    from ..scale.parallel import IDLE
+    from ..scale.parallel import IDLE, WorkerDied
     from ..store import BATCH_IDLE, BATCH_SECONDS, batch_documents
 
     limit = batch_documents()
@@ -174,10 +245,15 @@ def _extract_rows(sources: Iterator[Document | ReadError], extractor: Any, store
                 w = next(written)
                 if w.error is not None:
                     e = w.error
+                    if isinstance(e, StoreUnwritable):  # no document can be stored: stop here, in one line
+                        click.echo(f"error: {e}; stopped (run the same command again once the database "
+                                   "can be written: stored documents are skipped)", err=True)
+                        stats.errors += 1
+                        raise _Stop()
                     if isinstance(e, (StoreError, ReadError)):
                         click.echo(f"error: {e}", err=True)
                     else:  # a bug on one document must not sink the batch
-                        click.echo(f"error: {item.source}: extraction failed ({type(e).__name__}: "
+                        click.echo(f"error: {shown(item.source)}: extraction failed ({type(e).__name__}: "
                                    f"{' '.join(str(e).split())})", err=True)
                     stats.errors += 1
                     continue
@@ -213,14 +289,16 @@ def _extract_rows(sources: Iterator[Document | ReadError], extractor: Any, store
                             found = extractor.extract(item)
                     except ModelError:
                         raise  # the engine is broken for every document: stop (exit 2)
+                    except WorkerDied as e:  # its worker died, twice: this one document failed
+                        events.append(("error", item, e))
                     except _TimeLimit:
-                        events.append(("error", item, f"{item.source}: extraction took longer than "
+                        events.append(("error", item, f"{shown(item.source)}: extraction took longer than "
                                                       f"{time_limit:g} s (--timeout); skipped"))
                     except ReadError as e:
                         events.append(("error", item, e))
                     except Exception as e:  # a bug on one document must not sink the batch
                         log.debug("extraction of %s failed", item.source, exc_info=True)
-                        events.append(("error", item, f"{item.source}: extraction failed ({type(e).__name__}: "
+                        events.append(("error", item, f"{shown(item.source)}: extraction failed ({type(e).__name__}: "
                                                       f"{' '.join(str(e).split())})"))
                     else:
                         if not batch:

@@ -8,13 +8,15 @@
 Silent when the stream is not a terminal (pipes, files, CI logs) or when
 disabled (``--quiet``). The line reads::
 
-    1,204 documents (12%) · 9,876 quotes · 61.3 docs/s · 0.48 MB/s · 0:19 elapsed
+    1,204 documents of 10,000 (12%) · 9,876 quotes · 61.3 docs/s · 0:19 elapsed · about 2:23 left
 """
 from __future__ import annotations
 
+import os
 import sys
+import threading
 import time
-from typing import IO, Callable, Iterable, Iterator, TypeVar
+from typing import IO, Callable, Iterable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 
@@ -26,16 +28,52 @@ def _clock(seconds: float) -> str:
 
 
 def render(done: int, quotes: int, elapsed: float, total: int | None = None, nbytes: int = 0) -> str:
-    """The progress line for ``done`` documents and ``quotes`` quotes after ``elapsed`` s."""
+    """The progress line for ``done`` documents and ``quotes`` quotes after ``elapsed`` s (of
+    ``total``, when known: then the time left too, at the rate so far)."""
     parts = [f"{done:,} document{'' if done == 1 else 's'}"
-             + (f" of {total:,} ({100 * done / total:.0f}%)" if total else "")]
+             + (f" of {total:,} ({min(100, 100 * done / total):.0f}%)" if total else "")]
     parts.append(f"{quotes:,} quote{'' if quotes == 1 else 's'}")
     if elapsed > 0:
-        parts.append(f"{done / elapsed:.1f} docs/s")
+        parts.append(f"{done / elapsed:,.1f} docs/s")
         if nbytes:
             parts.append(f"{nbytes / elapsed / 1e6:.2f} MB/s")
     parts.append(f"{_clock(elapsed)} elapsed")
+    if total and done and elapsed >= 1:
+        parts.append(f"about {_clock(max(0, total - done) * elapsed / done)} left")
     return " · ".join(parts)
+
+
+def count_documents(paths: Iterable[str], include: Sequence[str], found: Callable[[int], None]) -> threading.Thread:
+    """Count the documents ``paths`` hold (files a folder walk reads, lines of JSONL files), in
+    a thread of its own, and hand the count to ``found`` (not at all when a source is stdin:
+    its size is unknown). An estimate: files turn out not to be text, lines to be blank."""
+    from ..sources.reader import STDIN, _not_readable_name, _walk
+
+    def lines(path: str) -> int:
+        with open(path, "rb") as fh:
+            return sum(1 for line in fh if not line.isspace())
+
+    def count(path: str) -> int:
+        return lines(path) if path.lower().endswith(".jsonl") else 1
+
+    def run() -> None:
+        total = 0
+        try:
+            for path in paths:
+                if path == STDIN:
+                    return
+                if os.path.isdir(path):
+                    total += sum(count(f) for f in _walk(path)
+                                 if isinstance(f, str) and not _not_readable_name(f, path, include))
+                else:
+                    total += count(path)
+        except OSError:
+            return  # the reader reports it
+        found(total)
+
+    thread = threading.Thread(target=run, name="quotes-count", daemon=True)
+    thread.start()
+    return thread
 
 
 class Progress:
@@ -64,6 +102,10 @@ class Progress:
                 self.nbytes += size(item)
             yield item
         self.update(force=True)
+
+    def set_total(self, total: int) -> None:
+        """How many documents there are, once known (the line then shows N of M and the time left)."""
+        self.total = total
 
     def update(self, force: bool = False) -> None:
         if not self.enabled:

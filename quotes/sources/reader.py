@@ -18,6 +18,7 @@ line endings are never translated):
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import hashlib
 import json
 import logging
@@ -25,7 +26,7 @@ import os
 import stat
 import sys
 from dataclasses import replace
-from typing import IO, Any, Callable, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
 from ..errors import ReadError
 from ..types import Document
@@ -48,9 +49,16 @@ _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
 
 
 def read_sources(
-    paths: Iterable[str], encoding: str | None = None, stdin: IO[bytes] | None = None
+    paths: Iterable[str], encoding: str | None = None, stdin: IO[bytes] | None = None,
+    include: Sequence[str] = (), skipped: Callable[[str, str], None] | None = None,
 ) -> Iterator[Document | ReadError]:
     """Yield one Document per article (or a ReadError per failure), in order.
+
+    Inside a folder only text, JSONL and HTML files are read: by extension (``.txt``,
+    ``.text``, ``.jsonl``, ``.html``, ``.htm``, or none), unless a name matches one of the
+    ``include`` globs, and by content (a PDF, an image, an archive or anything with NUL bytes
+    near its start is not text, whatever its name). Every other file is passed over and
+    reported to ``skipped(path, reason)``; a file named on its own is always read.
 
     File names that are not UTF-8 (``os.fsdecode``'s surrogates) are read as they are and
     stored losslessly (:mod:`quotes.sources.names`); every message shows a name on one line."""
@@ -61,10 +69,58 @@ def read_sources(
             for entry in _walk(path):
                 if isinstance(entry, ReadError):
                     yield entry
-                else:
-                    yield from _read_path(entry, encoding, walked=True)
+                    continue
+                yield from _read_path(entry, encoding, walked=True, skipped=skipped, root=path, include=include)
         else:
             yield from _read_path(path, encoding)
+
+
+READABLE_SUFFIXES = (".txt", ".text", ".jsonl", ".html", ".htm")  # what a folder walk reads
+# The first bytes of formats that are never text, whatever the file is called.
+_NOT_TEXT = {
+    b"%PDF": "PDF", b"\x89PNG": "PNG image", b"GIF8": "GIF image", b"\xff\xd8\xff": "JPEG image",
+    b"PK\x03\x04": "ZIP archive or office document", b"\x1f\x8b": "gzip file", b"BZh": "bzip2 file",
+    b"\xfd7zXZ": "xz file", b"7z\xbc\xaf": "7-Zip archive", b"Rar!": "RAR archive", b"II*\x00": "TIFF image",
+    b"MM\x00*": "TIFF image", b"RIFF": "RIFF media file", b"OggS": "Ogg media file", b"ID3": "MP3 file",
+    b"fLaC": "FLAC file", b"\x7fELF": "executable", b"SQLite format 3\x00": "SQLite database",
+    b"\xd0\xcf\x11\xe0": "old office document", b"{\\rtf": "RTF document", b"\x00\x00\x00": "binary file",
+}
+
+
+def _not_readable_name(path: str, root: str, include: Sequence[str]) -> str | None:
+    """Why a file found in a folder is not read, by its name (None: read it)."""
+    name = os.path.basename(path)
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in READABLE_SUFFIXES or not suffix:
+        return None
+    rel = os.path.relpath(path, root)
+    if any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path, g) for g in include):
+        return None
+    return "not a text, JSONL or HTML file (--include GLOB reads such files)"
+
+
+_ALWAYS_NOT_TEXT = (b"%PDF-", b"{\\rtf", b"SQLite format 3\x00", b"\x7fELF")
+
+
+def not_text(head: bytes) -> str | None:
+    """What the first bytes of a file say it is when that is not text (None: it may be text).
+    A signature made of letters ("GIF8", "RIFF", "ID3") counts only when the bytes after it
+    are not text too: a news story may well begin with "ID3"."""
+    if head.startswith(tuple(bom for bom, _ in _BOMS)):
+        return None
+    if not head.startswith(_ALWAYS_NOT_TEXT) and b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+            return None
+        except UnicodeDecodeError as e:
+            if e.start >= len(head) - 3 and e.reason == "unexpected end of data":  # a character cut by the sniff
+                return None
+    for magic, kind in _NOT_TEXT.items():
+        if head.startswith(magic):
+            return kind
+    if b"\x00" in head[:SNIFF_BYTES]:
+        return "binary file"
+    return None
 
 
 def decode(data: bytes, name: str, encoding: str | None = None) -> str:
@@ -87,8 +143,9 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
                 return data.decode(codec)  # these codecs consume the BOM
             except UnicodeDecodeError as e:
                 raise ReadError(f"{name}: not valid {codec.upper()} at byte {e.start}") from None
-    if b"\x00" in data[:SNIFF_BYTES]:
-        raise ReadError(f"{name}: binary file")
+    kind = not_text(data[:SNIFF_BYTES])
+    if kind:
+        raise ReadError(f"{name}: {kind}" if kind == "binary file" else f"{name}: not text ({kind})")
     return _utf8(data, name)
 
 
@@ -131,15 +188,39 @@ def _read_stdin(stdin: IO[bytes] | None, encoding: str | None) -> Document | Rea
     return found
 
 
-def _read_path(path: str, encoding: str | None, walked: bool = False) -> Iterator[Document | ReadError]:
+def _read_path(path: str, encoding: str | None, walked: bool = False,
+               skipped: Callable[[str, str], None] | None = None, root: str = "",
+               include: Sequence[str] = ()) -> Iterator[Document | ReadError]:
     problem = _not_a_file(path, walked)
     if problem:
         yield ReadError(f"{shown(path)}: {problem}")
         return
-    if path.lower().endswith(".jsonl"):
+    why = _not_readable_name(path, root, include) if walked else None
+    if why:
+        if skipped is not None:
+            skipped(path, why)
+        return
+    jsonl = path.lower().endswith(".jsonl")
+    data: bytes | None = None
+    if walked:  # found in a folder: read only what is text (by content too)
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(SNIFF_BYTES) if jsonl else fh.read()
+        except OSError as e:
+            yield ReadError(f"{shown(path)}: {_reason(e)}")
+            return
+        kind = not_text(data[:SNIFF_BYTES])
+        if kind:
+            if skipped is not None:
+                skipped(path, f"not text ({kind})")
+            return
+    if jsonl:
         yield from _read_jsonl(path)
         return
+
     def read() -> bytes:
+        if data is not None:
+            return data
         with open(path, "rb") as fh:
             return fh.read()
 

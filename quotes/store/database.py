@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import sqlite3
+import stat
 import time
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
@@ -27,6 +28,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from ..errors import StoreError
+from ..sources.names import shown
 from .writer import _Writer
 
 if TYPE_CHECKING:  # alembic is imported only when a database needs migrating (it costs ~0.3 s)
@@ -36,6 +38,7 @@ if TYPE_CHECKING:  # alembic is imported only when a database needs migrating (i
 log = logging.getLogger(__name__)
 
 DEFAULT_DB = "quotes.db"
+BACKENDS = ("sqlite", "postgresql")
 
 
 def migrations_dir() -> str:
@@ -189,14 +192,31 @@ def script_head(script_location: str) -> str | None:
 class Database:
     """A database's connections, transactions and schema revision (the base of :class:`~quotes.store.Store`)."""
 
-    def __init__(self, url_or_path: str | None = None, script_location: str | None = None):
+    def __init__(self, url_or_path: str | None = None, script_location: str | None = None,
+                 create: bool = True, other_tables: bool = False):
+        """``create``: make a new SQLite file if there is none (False: StoreError instead, for
+        commands that only read). ``other_tables``: add the quotes schema to a database that
+        already holds tables of its own (else StoreError: that is rarely what was meant)."""
         self.url = database_url(url_or_path)
-        self.name = self.url.database if self.url.get_backend_name() == "sqlite" else (
+        backend = self.url.get_backend_name()
+        if backend not in BACKENDS:
+            raise StoreError(f"{shown(self.url.render_as_string(hide_password=True))}: quotes stores in SQLite "
+                             f"(a file path, or sqlite:///PATH) or PostgreSQL (postgresql+psycopg://...), "
+                             f"not {backend}")
+        self.in_memory = backend == "sqlite" and (self.url.database in (None, "", ":memory:")
+                                                  or (self.url.query or {}).get("mode") == "memory")
+        self.name = shown((self.url.database or ":memory:") if backend == "sqlite" else (
             self.url.render_as_string(hide_password=True)
-        )
+        ))
         self.script_location = script_location or migrations_dir()
+        self.create = create
+        self.other_tables = other_tables
         with self._errors():
-            self.engine = make_engine(self.url)
+            try:
+                self.engine = make_engine(self.url)
+            except ImportError as e:
+                raise StoreError(f"{self.name}: the {backend} driver is not installed ({e}; "
+                                 f"pip install 'quotes[postgresql]')") from None
         self._ready = False
         self._wconn: Connection | None = None  # the connection writes go through
         self._writer = _Writer()
@@ -337,6 +357,9 @@ class Database:
             engine.dispose()
 
     def upgrade(self, revision: str = "head") -> None:
+        self.check_file()
+        if not self.other_tables and self._stamped() is None:
+            self._refuse_foreign()
         self._check_known()
         log.info("upgrading %s to %s", self.name, revision)
         self._migrate("upgrade", revision)
@@ -383,13 +406,71 @@ class Database:
                 return None
             return [r[0] for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]
 
+    def check_file(self) -> None:
+        """For a SQLite file store: StoreError, in one line naming the file, when it cannot be
+        one (a folder, a device such as /dev/null, a folder that does not exist) or, for a store
+        opened with ``create=False``, when there is none. Nothing is created."""
+        if self.url.get_backend_name() != "sqlite":
+            return
+        if self.in_memory:
+            if not self.create:
+                raise StoreError(f"{self.name}: an in-memory database is empty: give the store's file")
+            return
+        path = self.url.database
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            folder = os.path.dirname(path)
+            if not self.create:
+                raise StoreError(f"{self.name}: no such database file (`quotes extract ... --db "
+                                 f"{self.name}` creates one)") from None
+            if folder and not os.path.isdir(folder):
+                raise StoreError(f"{self.name}: cannot create the database: no such folder "
+                                 f"{shown(folder)}") from None
+            return
+        except OSError as e:
+            raise StoreError(f"{self.name}: {e.strerror or e}") from None
+        if stat.S_ISDIR(mode):
+            raise StoreError(f"{self.name}: is a folder, not a database file")
+        if not stat.S_ISREG(mode):
+            kind = "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a FIFO" if stat.S_ISFIFO(mode) \
+                else "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+            raise StoreError(f"{self.name}: not a database file ({kind})")
+
+    def _refuse_foreign(self) -> None:
+        """StoreError if the database (without quotes' schema revision) has tables of its own."""
+        other = self._foreign_tables()
+        if other:
+            raise StoreError(f"{self.name}: not a quotes database: it holds tables of its own "
+                             f"({', '.join(other[:3])}{', ...' if len(other) > 3 else ''}) and no quotes "
+                             f"schema (--allow-other-tables adds the quotes tables to it)")
+
+    def _foreign_tables(self) -> list[str]:
+        """Tables of a database without quotes' schema revision (what would be mixed with ours)."""
+        with self._errors(), self.engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                return [r[0] for r in conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            from sqlalchemy import inspect as _inspect
+
+            return sorted(_inspect(conn).get_table_names())
+
     def _ensure(self) -> None:
         """Migrate to head on first use. A database already at head is recognised with one
-        query and a look at the migration files' names, without importing Alembic."""
+        query and a look at the migration files' names, without importing Alembic. A database
+        that is not a quotes store (tables of its own, no schema revision; several revisions)
+        is refused in one line, never changed."""
         if self._ready:
             return
+        self.check_file()
         head = script_head(self.script_location)
-        stamped = None if head is None else self._stamped()
+        stamped = self._stamped()
+        if stamped is not None and len(stamped) > 1:
+            raise StoreError(f"{self.name}: not a quotes database: alembic_version holds "
+                             f"{len(stamped)} revisions ({', '.join(map(str, stamped[:3])) or 'none'}), "
+                             f"a quotes store one")
+        if stamped is None and not self.other_tables:
+            self._refuse_foreign()
         if head is None or stamped != [head]:
             if not (stamped is None and self._from_snapshot(head)) and self.current() != self.head():
                 self.upgrade("head")

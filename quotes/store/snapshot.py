@@ -89,6 +89,10 @@ def create(raw: sqlite3.Connection, script_location: str, head: str) -> bool:
             raw.execute(stmt)
         raw.execute("COMMIT")
     except BaseException:
-        raw.execute("ROLLBACK")
+        if raw.in_transaction:  # (SQLite may have rolled back already: a full disk, an I/O error)
+            try:
+                raw.execute("ROLLBACK")
+            except sqlite3.Error:  # the original error is the one to report
+                pass
         raise
     return True

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import Connection, func, insert, select, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from ..errors import StoreError
+from ..errors import StoreError, StoreUnwritable
+from ..sources.names import shown
 from ..types import Document, Quote, Span
 from . import queries
 from .legacy import _add_alias, _fold, _insert_quote
@@ -145,7 +146,11 @@ class Writes:
             log.info("batch of %d documents not written (%s); one transaction per document",
                      len(todo), " ".join(str(e).split()))
             done = {}
+            unwritable: Exception | None = None
             for n in todo:
+                if unwritable is not None:  # the database takes no writes: not one more try
+                    done[n] = Written(None, error=unwritable)
+                    continue
                 try:
                     with self._write() as conn:
                         result, ids = self._add_in(conn, [items[n]], engine)
@@ -153,6 +158,8 @@ class Writes:
                     self._added([items[n]], result, ids)
                 except Exception as e1:  # noqa: BLE001 - reported per document by the caller
                     done[n] = Written(None, error=self._document_error(items[n][0], e1))
+                    if isinstance(done[n].error, StoreUnwritable):
+                        unwritable = done[n].error
         for n, w in done.items():
             out[n] = w
         return [w for w in out if w is not None]
@@ -177,6 +184,8 @@ class Writes:
                 try:
                     result, ids = self._add_in(conn, [item], engine)
                 except Exception as e:  # noqa: BLE001 - this document alone is rolled back
+                    if isinstance(self._document_error(item[0], e), StoreUnwritable):
+                        raise  # not this document: the database (each is then tried alone, up to the first)
                     if sqlite:
                         if not raw.in_transaction:  # SQLite gave up the whole transaction
                             raise
@@ -205,12 +214,17 @@ class Writes:
 
     def _document_error(self, document: Document, e: Exception) -> Exception:
         """A database error while storing one document, as one line naming the database and
-        the document ("q.db: a.txt: database is locked"); other exceptions as they are."""
+        the document ("q.db: a.txt: database is locked"); other exceptions as they are. An
+        error of the database as a whole (SQLite's "locked", "readonly", "full", "I/O error":
+        an OperationalError) is a :class:`StoreUnwritable` naming only the database."""
         cause = e.__cause__ if isinstance(e, StoreError) else e
         if not isinstance(cause, (SQLAlchemyError, sqlite3.Error)):
             return e
-        reason = " ".join(str(getattr(cause, "orig", None) or cause).split())
-        return StoreError(f"{self.name}: {document.source}: {reason}")
+        driver = getattr(cause, "orig", None) or cause
+        reason = " ".join(str(driver).split())
+        if isinstance(cause, OperationalError) or type(driver).__name__ == "OperationalError":
+            return StoreUnwritable(f"{self.name}: cannot store documents: {reason}")
+        return StoreError(f"{self.name}: {shown(document.source)}: {reason}")
 
     def _add_in(self, conn: Connection, items: list[tuple[Document, Sequence[Quote]]],
                 engine: str) -> tuple[list[tuple[int, bool]], list[int]]:

@@ -32,13 +32,27 @@ class ReadOnlyStore(Store):
             "sqlite://", poolclass=NullPool,
             creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
         )
-        current, head = self.current(), self.head()
+        stamped = self._stamped()
+        if stamped is not None and len(stamped) > 1:
+            raise StoreError(f"{self.name}: not a quotes database: alembic_version holds {len(stamped)} revisions")
+        current, head = (stamped[0] if stamped else None), self.head()
         if current is None:
-            raise StoreError(f"{path}: not a quotes database (no schema revision)")
+            raise StoreError(f"{self.name}: not a quotes database (no schema revision)")
         if current != head:
-            raise StoreError(f"{path}: schema revision {current}, this version of quotes reads "
-                             f"{head}; run `quotes db upgrade --db {path}` first (serving never writes)")
+            if not self._known(current):
+                raise StoreError(f"{self.name}: database schema revision {current} is newer than this version "
+                                 f"of quotes knows (head {head}); upgrade quotes")
+            raise StoreError(f"{self.name}: schema revision {current}, this version of quotes reads "
+                             f"{head}; run `quotes db upgrade --db {self.name}` first (serving never writes)")
         self._ready = True  # checked above: nothing to migrate
+
+    def _known(self, revision: str) -> bool:
+        from alembic.util.exc import CommandError
+
+        try:
+            return self._script().get_revision(revision) is not None
+        except CommandError:
+            return False
 
     def upgrade(self, revision: str = "head") -> None:
         raise StoreError(f"{self.name}: opened read-only")
