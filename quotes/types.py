@@ -6,6 +6,7 @@ offsets into the document text, with ``text == document.text[start:end]``.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +59,7 @@ class Document:
     Where it came from, as the reader found it (never what the document says of itself):
     ``origin`` is ``file`` (read from ``source_file``), ``jsonl`` (line ``source_line`` of
     ``source_file``), ``stdin``, or None (handed over as a string). ``source_file`` is in the
-    lossless form of :func:`quotes.sources.names.storable`. Two documents read from two places
+    lossless form of :func:`storable`. Two documents read from two places
     are equal when they are the same document."""
 
     text: str
@@ -172,3 +173,42 @@ class Quote:
             "sieve": self.sieve,
             "confidence": round(self.confidence, 3),
         }
+
+
+# ---------------------------------------------------------------- file names
+# A name the operating system gives may hold bytes that are not UTF-8 (Python hands them over as
+# lone surrogates, os.fsdecode), which no database text column takes. Two forms:
+# * storable(): what the store keeps as a source file name (Document.source_file). Lossless and
+#   valid UTF-8: a byte that does not decode is written \xNN and a backslash is doubled (a name
+#   with neither, nearly every name, is unchanged); from_storable() gives the exact name back.
+# * label(): what the ``path`` column shows: undecodable bytes as \xNN, nothing else changed.
+# (errors.shown() puts a name on one line for a message.)
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+_STORABLE = re.compile("[\\\\\udc80-\udcff]")
+_UNSTORE = re.compile(r"\\(\\|x[0-9a-f]{2})")
+
+
+def _hex_byte(ch: str) -> str:
+    return f"\\x{ord(ch) - 0xDC00:02x}"
+
+
+def storable(name: str) -> str:
+    """The lossless UTF-8 form of a file name (see above)."""
+    if name.isascii() and "\\" not in name:
+        return name
+    return _STORABLE.sub(lambda m: "\\\\" if m.group() == "\\" else _hex_byte(m.group()), name)
+
+
+def from_storable(stored: str) -> str:
+    """The file name :func:`storable` was given (with surrogates for undecodable bytes)."""
+    if "\\" not in stored:
+        return stored
+    return _UNSTORE.sub(lambda m: "\\" if m.group(1) == "\\" else chr(0xDC00 + int(m.group(1)[1:], 16)), stored)
+
+
+def label(name: str) -> str:
+    """A name fit for a text column: undecodable bytes as ``\\xNN``, nothing else changed."""
+    if name.isascii() or not _SURROGATE.search(name):
+        return name
+    return _SURROGATE.sub(lambda m: _hex_byte(m.group()), name)

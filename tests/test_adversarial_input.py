@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from quotes.sources.names import from_storable, shown, storable
+from quotes.errors import shown
+from quotes.types import from_storable, storable
 from quotes.sources.reader import read_sources
 from quotes.types import Document
 

@@ -13,8 +13,7 @@ from typing import Any, Iterator
 
 import click
 
-from ..errors import ModelError, ReadError, StoreError, StoreUnwritable
-from ..sources.names import shown
+from ..errors import ModelError, ReadError, StoreError, StoreUnwritable, shown
 from ..types import Document
 from .common import ENGINES, db_option, open_store
 from .output import QUOTE_COLUMNS, QUOTE_TABLE, emit, output_options

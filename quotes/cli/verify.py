@@ -9,11 +9,11 @@ from typing import Any, Iterator
 
 import click
 
+from ..errors import shown
 from ..factcheck.check import check, quick_check
 from ..factcheck.trace import Appearance, trace
 from ..factcheck.verdicts import Hit, Verdict
 from ..factcheck.verify import verify
-from ..sources.names import shown
 from .common import db_option, open_store
 from .output import emit, output_options
 

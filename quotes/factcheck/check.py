@@ -8,9 +8,9 @@ from typing import Any, Iterable
 
 from sqlalchemy import select
 
-from ..errors import QuotesError, ReadError
+from ..errors import QuotesError, ReadError, shown
+from ..types import from_storable, label
 from ..sources.html import HTML_SUFFIXES, html_document
-from ..sources.names import from_storable, label, shown
 from ..sources.reader import decode
 from ..store.schema import attributions, documents, quotes, speaker_mentions
 from ..store.search import reading

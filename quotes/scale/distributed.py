@@ -36,8 +36,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
 from ..errors import ModelError, QuotesError, ReadError, StoreError
+from ..types import storable
 from .records import article_document, document_records, write_records
-from ..sources.names import storable
 from ..sources.reader import parse_json
 from ..store import Store, database_url
 

@@ -36,9 +36,8 @@ import time
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
-from ..errors import ModelError, QuotesError
+from ..errors import ModelError, QuotesError, shown
 from ..extract.sieves import parse_config
-from ..sources.names import shown
 from ..types import Document, Quote
 
 log = logging.getLogger(__name__)

@@ -28,9 +28,8 @@ import sys
 from dataclasses import replace
 from typing import IO, Any, Callable, Iterable, Iterator, Sequence
 
-from ..errors import ReadError
-from ..types import Document
-from .names import label, shown, storable
+from ..errors import ReadError, shown
+from ..types import Document, label, storable
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +60,7 @@ def read_sources(
     reported to ``skipped(path, reason)``; a file named on its own is always read.
 
     File names that are not UTF-8 (``os.fsdecode``'s surrogates) are read as they are and
-    stored losslessly (:mod:`quotes.sources.names`); every message shows a name on one line."""
+    stored losslessly (:func:`quotes.types.storable`); every message shows a name on one line."""
     for path in paths:
         if path == STDIN:
             yield _read_stdin(stdin, encoding)

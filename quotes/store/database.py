@@ -27,8 +27,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from ..errors import StoreError
-from ..sources.names import shown
+from ..errors import StoreError, shown
 from .writer import _Writer
 
 if TYPE_CHECKING:  # alembic is imported only when a database needs migrating (it costs ~0.3 s)
@@ -375,6 +374,15 @@ class Database:
         self._ready = False
         self._evidence = None
         self._writer.reset()
+
+    def knows(self, revision: str) -> bool:
+        """Whether this version of quotes has the migration ``revision`` (a newer one does not)."""
+        from alembic.util.exc import CommandError
+
+        try:
+            return self._script().get_revision(revision) is not None
+        except CommandError:
+            return False
 
     def _check_known(self) -> None:
         from alembic.util.exc import CommandError

@@ -6,7 +6,7 @@ from typing import Any, Iterable, Iterator
 
 from sqlalchemy import select, text
 
-from ..sources.names import from_storable, label
+from ..types import from_storable, label
 from . import queries
 from .schema import documents, quotes
 

@@ -51,7 +51,7 @@ documents = Table(
     Column("engine", String(32)),
     Column("extracted_at", String(32)),  # ISO 8601, UTC
     Column("origin", String(16)),  # revision 0009: file | jsonl | stdin | text (NULL: stored before)
-    Column("source_file", Text),  # the file read (quotes.sources.names.storable)
+    Column("source_file", Text),  # the file read (quotes.types.storable)
     Column("source_line", Integer),  # its line, for a JSONL record
     UniqueConstraint("path", "sha256"),
 )

@@ -17,8 +17,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from ..errors import StoreError, StoreUnwritable
-from ..sources.names import shown
+from ..errors import StoreError, StoreUnwritable, shown
 from ..types import Document, Quote, Span
 from . import queries
 from .legacy import _add_alias, _fold, _insert_quote

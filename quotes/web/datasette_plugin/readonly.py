@@ -39,20 +39,12 @@ class ReadOnlyStore(Store):
         if current is None:
             raise StoreError(f"{self.name}: not a quotes database (no schema revision)")
         if current != head:
-            if not self._known(current):
+            if not self.knows(current):
                 raise StoreError(f"{self.name}: database schema revision {current} is newer than this version "
                                  f"of quotes knows (head {head}); upgrade quotes")
             raise StoreError(f"{self.name}: schema revision {current}, this version of quotes reads "
                              f"{head}; run `quotes db upgrade --db {self.name}` first (serving never writes)")
         self._ready = True  # checked above: nothing to migrate
-
-    def _known(self, revision: str) -> bool:
-        from alembic.util.exc import CommandError
-
-        try:
-            return self._script().get_revision(revision) is not None
-        except CommandError:
-            return False
 
     def upgrade(self, revision: str = "head") -> None:
         raise StoreError(f"{self.name}: opened read-only")
