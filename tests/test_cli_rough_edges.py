@@ -260,3 +260,19 @@ def test_browser_tests_skip_with_a_reason_without_chromium(tmp_path):
                           cwd=tmp_path, env={**os.environ, "QUOTES_CHROMIUM": str(tmp_path / "no-chromium")})
     assert done.returncode in (0, 5), done.stdout[-2000:]  # 5: nothing ran (the module skipped)
     assert "skipped" in done.stdout and f"no {tmp_path / 'no-chromium'}" in done.stdout
+
+
+def test_a_disk_full_while_the_store_is_created_says_so(run, here):
+    """Was "cannot rollback - no transaction is active": the rollback after the failure hid it."""
+    fs = here / "fs"
+    fs.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40k", "tmpfs", str(fs)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.strip() or mounted.returncode}); needs root")
+    try:
+        Path("a.txt").write_text(GOOD)
+        result = run(["extract", "a.txt", "--engine", "rules", "--db", "fs/q.db"])
+        assert result.exit_code == 1
+        assert result.stderr == "error: fs/q.db: database or disk is full\n", result.stderr
+    finally:
+        subprocess.run(["umount", "-l", str(fs)], capture_output=True)
