@@ -94,6 +94,10 @@ DESCRIPTIONS = [
     # a title stands for the person the article named with it
     ("The President of the Republic Pedro Castillo on Friday urged Parliament to act." + N
      + "“We must be respectful,” the President said.", "“We", "Pedro Castillo"),
+    ("Prime Minister Anthony Albanese spoke at the festival." + N + "“We will hold a referendum,” the Prime "
+     "Minister told the crowd.", "“We", "Anthony Albanese"),
+    # a title alone stays a role when the article names no holder
+    ("“We will hold a referendum,” the Prime Minister told the crowd.", "“We", "Prime Minister"),
     ("President Pedro Castillo laid the first stone." + N + "The Head of State specified the plan." + N
      + "“This work will benefit 640,000 people,” he indicated.", "“This", "Pedro Castillo"),
     # "and" inside a title joins no two people

@@ -539,7 +539,9 @@ ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "ex-president": ("former president",),
 }
 # Words a role phrase may hold besides titles and person nouns ("the Head of State").
-ROLE_PHRASE_WORDS: frozenset[str] = frozenset("of the state government republic and".split())
+ROLE_PHRASE_WORDS: frozenset[str] = frozenset(
+    "of the state government republic and prime vice foreign finance interior home defence defense justice "
+    "health education trade labour labor general attorney deputy senior executive".split())
 # Words left out of a name's key ("the Harbour Ministry" and "Harbour Ministry" are one).
 DETERMINERS_AND_LINKS: frozenset[str] = frozenset("the a an this that these those his her its their our of and for "
                                                  "state-run".split())
