@@ -132,3 +132,19 @@ def test_every_outlet_the_extractor_names_has_a_rule_explain_knows(tmp_path):
                 if outlet_rule(list(q.explanation)) is None:
                     unknown.append((doc.path, q.span.start, q.explanation))
     assert named >= 8 and unknown == []
+
+
+def test_explain_places_the_name_where_the_resolver_found_it(run, tmp_path):
+    # "Ana Ruiz" twice before the pronoun: the resolver links "she" to the subject of the
+    # sentence before it, and explain shows that occurrence, not merely the nearest spelling
+    text = ("Ana Ruiz chairs the council. Ana Ruiz met Bo Li on Monday and praised Ana Ruiz's own plan.\n\n"
+            "\u201cWe will win,\u201d she said.\n")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    db = str(tmp_path / "q.db")
+    run(["extract", str(tmp_path / "a.txt"), "--engine", "rules", "--db", db])
+    e = json.loads(run(["explain", str(_id_at(run, db, text.index("\u201c"))), "--db", db,
+                        "--format", "json"]).stdout)
+    step = next(s for s in e["steps"] if s.startswith("pronoun 'she' -> Ana Ruiz (at "))
+    at = int(step.rsplit("(at ", 1)[1].rstrip(")"))
+    assert e["speaker"]["in_document"]["named_at"] == {"start": at, "end": at + 8, "text": "Ana Ruiz"}
+    assert at == text.index("Ana Ruiz met")

@@ -123,8 +123,9 @@ def np_before(text: str, toks: Sequence[Token], i: int, lo: int) -> Span | None:
     k = j
     while k >= 0:
         t = toks[k]
-        if t.start < lo or not ((t.is_word and _np_word(t)) or (t.text == "." and _abbrev_dot(toks, k))):
-            break
+        if t.start < lo or not ((t.is_word and _np_word(t)) or (t.text == "." and _abbrev_dot(toks, k))) \
+                or (k < end_j and t.lower in _WEEKDAYS):
+            break  # "met Bo Li on Monday and praised": a weekday is never part of a name
         k -= 1
     first = k + 1
     if k >= 0 and toks[k].start >= lo and toks[k].lower in DETERMINERS:
@@ -466,6 +467,9 @@ _TITLE_WORDS = frozenset(t.strip(".") for t in en.TITLES) - {"former", "late", "
 _CONTRACTED = regex.compile(r"[’'](?:s|re|ll|ve|d)$")
 
 
+_LINK_WORDS = frozenset("of and the for at on in to".split())
+
+
 def _opener(word: str) -> bool:
     """A determiner, or a capitalised function word that opens a sentence ("Although"), but
     not an acronym ("US")."""
@@ -483,8 +487,8 @@ def clean_name(mention: str) -> str:
     words = _PARTY_TAG.sub("", mention).replace("\n", " ").split()  # "Rep. John Mica (R-Fla.)"
     while len(words) > 1 and _opener(words[0]):
         words = words[1:]  # "the", and a sentence's opening word glued to a name ("Although Scott")
-    while len(words) > 1 and fold(words[-1]) in _WEEKDAYS:
-        words = words[:-1]  # "The Congress Monday warned"
+    while len(words) > 1 and (fold(words[-1]) in _WEEKDAYS or fold(words[-1]) in _LINK_WORDS):
+        words = words[:-1]  # "The Congress Monday warned", "Bo Li on Monday"
     if not words:
         return mention.strip()
     words[-1] = strip_possessive(words[-1])

@@ -334,8 +334,18 @@ class Resolver(NameRuns):
             return clean_name(text), []
         name = clean_name(text)
         full = self.full_name(name, mention.start)
-        steps = [f"'{name}' is '{full}' in this document"] if full != name else []
+        steps = [f"'{name}' is '{full}' in this document{self._named_at(full, mention.start)}"] if full != name else []
         return full, steps
+
+    def _named_at(self, full: str, before: int) -> str:
+        """" (at N)": where the document names ``full``, the last name run holding it before
+        ``before`` (else the first after it); empty if none does."""
+        runs = [r for r in self.names if full in r[2]]
+        if not runs:
+            return ""
+        earlier = [r for r in runs if r[1] <= before]
+        run = earlier[-1] if earlier else runs[0]
+        return f" (at {run[0] + run[2].index(full)})"
 
     # ------------------------------------------------------------ speakers
     def speaker(self, d: Decision, qi: int) -> tuple[Speaker | None, list[str]]:

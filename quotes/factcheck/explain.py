@@ -59,7 +59,7 @@ def explain(store: Any, quote_id: int) -> dict[str, Any] | None:
         speaker = {"name": r.speaker_name, "type": r.speaker_type, "key": r.speaker_key,
                    "document": r.speaker_document, "evidence": r.evidence,
                    "name_given": r.name_given, "key_given": r.name_key,
-                   "in_document": _in_document(r.doc, mention, r.name_given or r.speaker_name),
+                   "in_document": _in_document(r.doc, mention, r.name_given or r.speaker_name, steps),
                    "across_documents": _across(store, r),
                    "links": _links(store, r.name_key) if r.name_key else []}
     outlet = None
@@ -75,14 +75,23 @@ def explain(store: Any, quote_id: int) -> dict[str, Any] | None:
     }
 
 
-def _in_document(text: str, mention: dict[str, Any] | None, name: str) -> dict[str, Any] | None:
+def _in_document(text: str, mention: dict[str, Any] | None, name: str,
+                 steps: list[str] = ()) -> dict[str, Any] | None:
     """How the mention stands for the name in its document: None when the mention spells the
-    name out; else where the document names it (the nearest occurrence before the mention,
-    else the first after it; of the whole name, else of its last word), or None if nowhere."""
+    name out; else where the document names it: where the extractor's step says it found the
+    name ("… -> Name (at 120)"), else the nearest occurrence before the mention, else the first
+    after it (of the whole name, else of its last word), or None if nowhere."""
     if mention is None or not name:
         return None
     if _words(name) and _contains(_words(mention["text"]), _words(name)):
         return None
+    for step in steps:
+        m = _NAMED_STEP.search(step)
+        if m and _step_name(m) == name:
+            start = int(m.group("at"))
+            if text[start:start + len(name)] == name:
+                return {"mention": mention["text"], "name": name,
+                        "named_at": {"start": start, "end": start + len(name), "text": name}}
     at = None
     last = name.split()[-1] if len(name.split()) > 1 else None
     for needle in filter(None, (name, last)):
@@ -94,6 +103,14 @@ def _in_document(text: str, mention: dict[str, Any] | None, name: str) -> dict[s
             at = {"start": pick.start(), "end": pick.end(), "text": pick.group()}
             break
     return {"mention": mention["text"], "name": name, "named_at": at}
+
+
+# "pronoun 'he' -> Name (at 120)", "'Maduro' is 'Nicolás Maduro' in this document (at 120)"
+_NAMED_STEP = re.compile(r"(?:-> (?P<n1>.+?)|is '(?P<n2>.+?)' in this document) \(at (?P<at>\d+)\)$")
+
+
+def _step_name(m: re.Match) -> str:
+    return m.group("n1") or m.group("n2")
 
 
 def _words(text: str) -> list[str]:
