@@ -321,8 +321,13 @@ class _Crew:
         (so that a second death names the document that caused it), and one that has already
         killed a worker fails with WorkerDied. The chunks queued behind it never ran: they go
         back to the queue as they are."""
-        hand.kill()
-        hand.process.join(0.1)
+        hand.process.join(STOP_GRACE)  # a worker whose pipe closed is dying: let it finish, to say how
+        if hand.process.is_alive():  # it closed its pipe but lives on: stop it
+            hand.kill()
+            hand.process.join(STOP_GRACE)
+            if hand.process.is_alive():
+                hand.process.kill()
+                hand.process.join(STOP_GRACE)
         why = _death(hand.process)
         self.hands.remove(hand)
         hand.close()
