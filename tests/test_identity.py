@@ -112,6 +112,8 @@ STORED_PAIRS = [  # what the extractor hands the store, as hand-made quotes
     (("a.txt", "Maduro", "person", "President Maduro"), ("b.txt", "Nicolás Maduro")),
     (("a.txt", "Foreign Ministry", "organization"), ("b.txt", "Foreign Ministry", "organization")),
     (("a.txt", "government", "organization"), ("b.txt", "Government", "organization")),
+    (("a.txt", "al-Assad"), ("b.txt", "al Assad")),  # a surname alone, whatever its hyphen
+    (("a.txt", "Jean-Pierre"), ("b.txt", "Jean Pierre")),  # a first name alone; two name words
 ]
 
 
@@ -135,6 +137,10 @@ LINKED_PAIRS = [  # the same entity, named so that it says so
     (("a.txt", "Portugal", "country"), ("b.txt", "Portugal", "country")),
     (("a.txt", "Geng", "person", "Geng", "Chinese Foreign Ministry"),
      ("b.txt", "Geng", "person", "Geng", "Chinese Foreign Ministry")),
+    (("a.txt", "Kim Jong Un"), ("b.txt", "Kim Jong-un")),  # a hyphen folds like a space
+    (("a.txt", "Bashar al-Assad"), ("b.txt", "Bashar al Assad")),
+    (("a.txt", "al-Hashemi", "person", "al-Hashemi", "Iraqi Foreign Ministry"),
+     ("b.txt", "al Hashemi", "person", "al Hashemi", "Iraqi Foreign Ministry")),
 ]
 
 
@@ -158,7 +164,8 @@ def test_a_name_with_a_generic_organisation_stays_in_its_document(tmp_path):
 POOL = [("Carlos",), ("Carlos Duarte",), ("Carlos Nava",), ("Duarte",), ("police", "organization"),
         ("Joburg Central police", "organization"), ("minister", "unknown"), ("official", "unknown"),
         ("family", "unknown"), ("Family Kim",), ("Nicolás Maduro",), ("Nicolas Maduro",), ("Maduro",),
-        ("Kim",), ("Kim Jong-un",), ("FIFA", "organization"), ("Prime Minister",), ("Anthony Albanese",)]
+        ("Kim",), ("Kim Jong-un",), ("FIFA", "organization"), ("Prime Minister",), ("Anthony Albanese",),
+        ("Kim Jong Un",), ("Bashar al-Assad",), ("Bashar al Assad",), ("al-Assad",), ("al Assad",)]
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -200,6 +207,9 @@ def test_adding_documents_never_moves_a_stored_quote(tmp_path, seed):
     ("R Ashoka", "person", None, True, FULL_NAME),
     ("MR. SMITH", "person", None, False, ONE_NAME),
     ("Bashar al-Assad", "person", None, True, FULL_NAME),
+    ("al-Assad", "person", None, False, ONE_NAME),
+    ("Jean-Pierre", "person", None, False, ONE_NAME),  # a hyphenated word is one word
+    ("Jean-Pierre Raffarin", "person", None, True, FULL_NAME),
     ("Family Kim", "person", None, False, ONE_NAME),
     ("His family", "person", None, False, DESCRIPTION),
     ("the same official", "unknown", None, False, DESCRIPTION),

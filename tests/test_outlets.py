@@ -32,8 +32,9 @@ def told(i: int, outlet: str, quotes: int = 1) -> tuple[Document, list]:
 
 
 DOCS = [told(0, "The Post", 2), told(1, "Post"), told(2, "US"), told(3, "U.S"), told(4, "U.S"),
-        told(5, "Times"), told(6, "The Times"), told(7, "Reuters")]
-WANT = [("The Post", 3), ("U.S", 3), ("The Times", 2), ("Reuters", 1)]  # most quotes, then the smaller spelling
+        told(5, "Times"), told(6, "The Times"), told(7, "Reuters"), told(8, "Al Jazeera"), told(9, "Al-Jazeera", 2)]
+WANT = [("The Post", 3), ("U.S", 3), ("The Times", 2), ("Reuters", 1),
+        ("Al-Jazeera", 3)]  # most quotes, then the smaller spelling; a hyphen folds like a space
 
 
 def outlets(store: Store) -> list[tuple[str, int]]:

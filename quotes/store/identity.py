@@ -22,7 +22,10 @@ quote ever joins it, and adding a document never moves a stored quote (only ``qu
 merge`` does, and it records that it did).
 
 :func:`identity` is a function of the name, its type and its organisation alone: the same
-quote gets the same identity whatever else is stored, in whatever order.
+quote gets the same identity whatever else is stored, in whatever order. Which of the above a
+name is is read on its words as written (a hyphenated word is one word: "Jean-Pierre" alone is a
+first name alone); its key folds a hyphen like a space (:func:`~quotes.store.keys.fold_key`), so
+"Kim Jong-un" and "Kim Jong Un" are one speaker.
 """
 from __future__ import annotations
 
@@ -153,7 +156,7 @@ def identity(name: str, kind: str = "unknown", affiliation: str | None = None) -
             if affiliation:
                 org = identity(affiliation, "organization")
                 if org.shared:
-                    word = fold_key(tokens[kinds.index("name")])
+                    word = _name_word(tokens[kinds.index("name")])
                     return Identity(f"{word} ({org.key})", True, NAME_AND_ORGANISATION)
             return Identity(key, False, ONE_NAME)
         return Identity(key, False, _unnamed(kinds))
@@ -182,6 +185,15 @@ def _core(tokens: list[str], kinds: list[str]) -> str:
     if not _full(kinds[cut:]):
         cut = next(i for i, k in enumerate(kinds) if k in ("name", "initial"))
     return fold_key(" ".join(tokens[cut:]))
+
+
+def _name_word(token: str) -> str:
+    """The key of the one name word of a name with its organisation, without the particles a
+    hyphen joins to it: "al-Assad" is "assad", as "al Assad" (a particle, then the name) is."""
+    words = fold_key(token).split()
+    while len(words) > 1 and words[0] in en.NAME_PARTICLES:
+        words = words[1:]
+    return " ".join(words)
 
 
 def _unnamed(kinds: list[str]) -> str:

@@ -1,8 +1,11 @@
 """Folded lookup keys for speaker and outlet names.
 
 ``fold_key("President Nicolás  Maduro") == "nicolas maduro"``: lower-case,
-accents stripped, leading titles removed, punctuation dropped, whitespace
-collapsed. Keys are what the store indexes and what ``--speaker`` matches.
+accents stripped, leading titles removed, punctuation dropped, a hyphen read as
+a space (``fold_key("Kim Jong-un") == fold_key("Kim Jong Un") == "kim jong un"``),
+whitespace collapsed. Keys are what the store indexes and what ``--speaker``
+matches; ``fold`` keeps the hyphen, so that a hyphenated word is still one word
+where a rule reads words ("Secretary-General" is one title, "Jean-Pierre" one name).
 """
 from __future__ import annotations
 
@@ -42,12 +45,15 @@ def fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)  # names repeat: the store folds each quote's speaker
 def fold_key(name: str) -> str:
-    """The lookup key of a name: ``fold`` minus leading titles and a final 's.
+    """The lookup key of a name: ``fold`` with each hyphen a space, minus leading titles and
+    a final 's. ``fold_key(name) == fold_key(name.replace("-", " "))`` for every name:
+    "al-Assad" and "al Assad", "Jean-Pierre" and "Jean Pierre" have one key (revision 0010
+    refolded the keys stored before).
 
     If nothing but titles remain (``"the President"``), the whole folded name
-    is the key, so it is never empty for a non-empty name.
+    is the key, so it is never empty for a name with a letter or digit.
     """
-    words = fold(name).split()
+    words = fold(name).replace("-", " ").split()
     if words and words[0] == "the":
         words = words[1:]
     i = 0
@@ -57,7 +63,7 @@ def fold_key(name: str) -> str:
     if words and words[-1].endswith("'s") and len(words[-1]) > 2:
         words[-1] = words[-1][:-2]  # "Guaidó's" names Guaidó
     key = " ".join(words)
-    return key or fold(name)
+    return key or " ".join(fold(name).replace("-", " ").split())
 
 
 @functools.lru_cache(maxsize=1 << 16)

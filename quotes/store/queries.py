@@ -181,8 +181,10 @@ def _indexed_parts(key: str) -> list[Select]:
 
 
 def _scanned_parts(key: str) -> list[Select]:
+    # the name with its hyphens as spaces, as in keys: "al-Hashemi" is found by "al-Hashemi" where
+    # its key is "hashemi (iraqi foreign ministry)"
     return [select(speaker_aliases.c.speaker_id).where(_whole_word(speaker_aliases.c.alias_key, key)),
-            select(_s.c.id).where(_whole_word(func.lower(_s.c.name), key))]
+            select(_s.c.id).where(_whole_word(func.replace(func.lower(_s.c.name), "-", " "), key))]
 
 
 def speaker_ids_indexed(query: str) -> Select:
@@ -271,6 +273,9 @@ def document_matches(ref: str | int) -> ColumnElement:
     return or_(*tests)
 
 
+_SCOPED_REF = re.compile(r"^(.*\S)\s*#(\d+)$")
+
+
 def speaker_ref(ref: str | int) -> Select:
     """The speakers a reference on the command line names: an id; an exact key or alias
     (``"nicolas maduro"``, a document's own ``"maduro #3"``); or a name, folded, with the
@@ -279,7 +284,11 @@ def speaker_ref(ref: str | int) -> Select:
     if ref.isdigit():
         return select(_s.c.id).where(_s.c.id == int(ref))
     key = fold_key(ref)
-    exact = sorted({key, " ".join(ref.lower().split())})
+    named = {key, " ".join(ref.lower().split())}
+    scoped = _SCOPED_REF.match(ref)
+    if scoped:  # a document's own key as typed: "Al-Hashemi #3" is "al hashemi #3"
+        named.add(f"{fold_key(scoped.group(1))} #{scoped.group(2)}")
+    exact = sorted(named)
     _al = speaker_aliases
     by_alias = select(_al.c.speaker_id).where(or_(
         _al.c.alias_key.in_(exact), _al.c.alias_key.like(literal(like_escape(key) + " #%"), escape="\\")))
