@@ -1,4 +1,4 @@
--- quotes schema at revision 0009
+-- quotes schema at revision 0010
 -- written by scripts/snapshot_schema.py from the migrations; do not edit
 CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
@@ -160,4 +160,15 @@ CREATE TABLE outlet_names (
 	CONSTRAINT pk_outlet_names PRIMARY KEY (id), 
 	CONSTRAINT uq_outlet_names_key_name UNIQUE ("key", name)
 );
-INSERT INTO alembic_version (version_num) VALUES ('0009');
+CREATE TABLE outlet_links (
+	id INTEGER NOT NULL, 
+	"key" TEXT NOT NULL, 
+	outlet_id INTEGER NOT NULL, 
+	outlet_name TEXT NOT NULL, 
+	from_name TEXT, 
+	how VARCHAR(16) NOT NULL, 
+	at VARCHAR(32) NOT NULL, 
+	CONSTRAINT pk_outlet_links PRIMARY KEY (id)
+);
+CREATE INDEX ix_outlet_links_key ON outlet_links ("key");
+INSERT INTO alembic_version (version_num) VALUES ('0010');

@@ -14,9 +14,9 @@ from quotes.store import Store, migrations_dir
 
 TABLES = {"documents", "speakers", "speaker_aliases", "outlets", "quotes", "speaker_mentions",
           "attributions", "speaker_names", "quote_names", "speaker_tokens", "speaker_mention_keys", "speaker_pins",
-          "speaker_links", "outlet_names"}
+          "speaker_links", "outlet_names", "outlet_links"}
 EVIDENCE = {"speaker_names", "quote_names", "speaker_tokens", "speaker_mention_keys", "speaker_pins"}  # 0005
-LATER = {"speaker_links", "outlet_names"}  # 0007, 0008
+LATER = {"speaker_links", "outlet_names", "outlet_links"}  # 0007, 0008, 0010
 SEARCH = "quote_search"  # revision 0002: FTS5 index (and its shadow tables), not in quotes.store.schema
 
 

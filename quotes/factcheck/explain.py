@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from ..store.identity import base_key, describe, scope_of
 from ..store.keys import fold
-from ..store.schema import (attributions, documents, outlets, quote_names, quotes, speaker_links, speaker_mentions,
-                            speaker_names, speakers)
+from ..store.schema import (attributions, documents, outlet_links, outlets, quote_names, quotes, speaker_links,
+                            speaker_mentions, speaker_names, speakers)
 
 
 def explain(store: Any, quote_id: int) -> dict[str, Any] | None:
@@ -32,7 +32,8 @@ def explain(store: Any, quote_id: int) -> dict[str, Any] | None:
                attributions.c.cue_start, attributions.c.cue_end, attributions.c.cue_text,
                attributions.c.outlet_start, attributions.c.outlet_end, attributions.c.outlet_text,
                attributions.c.speaker_id,
-               outlets.c.name.label("outlet_name"), speakers.c.name.label("speaker_name"),
+               outlets.c.name.label("outlet_name"), outlets.c.key.label("outlet_key"),
+               speakers.c.name.label("speaker_name"),
                speakers.c.type.label("speaker_type"), speakers.c.key.label("speaker_key"),
                speakers.c.document_id.label("speaker_document"), speakers.c.evidence,
                speaker_mentions.c.start.label("m_start"),
@@ -65,7 +66,7 @@ def explain(store: Any, quote_id: int) -> dict[str, Any] | None:
     outlet = None
     if r.outlet_name is not None:
         outlet = {"name": r.outlet_name, "start": r.outlet_start, "end": r.outlet_end, "text": r.outlet_text,
-                  "rule": outlet_rule(steps)}
+                  "rule": outlet_rule(steps), "links": _outlet_links(store, r.outlet_key)}
     return {
         "id": r.id, "document": r.path, "start": r.start, "end": r.end, "text": r.text, "kind": r.kind,
         "closed": bool(r.closed), "sieve": r.sieve, "confidence": r.confidence,
@@ -140,12 +141,20 @@ def _across(store: Any, r: Any) -> dict[str, Any]:
 
 
 def _links(store: Any, key: str) -> list[dict[str, Any]]:
-    """The moves ``speakers merge`` made of a quote's name key, oldest first."""
+    """The moves ``speakers merge``, ``speakers relink`` and revision 0010 (``how`` = refold: a
+    hyphen came to fold like a space) made of a quote's name key, oldest first."""
     stmt = (select(speaker_links.c.speaker_id, speaker_links.c.speaker_name, speaker_links.c.from_name,
                    speaker_links.c.how, speaker_links.c.at)
             .where(speaker_links.c.key == key).order_by(speaker_links.c.id))
     return [{"key": key, "speaker_id": sid, "to": to, "from": frm, "how": how, "at": at}
             for sid, to, frm, how, at in store._rows(stmt)]
+
+
+def _outlet_links(store: Any, key: str) -> list[dict[str, Any]]:
+    """The outlets revision 0010 folded into this one (their keys became its key), oldest first."""
+    stmt = (select(outlet_links.c.outlet_name, outlet_links.c.from_name, outlet_links.c.how, outlet_links.c.at)
+            .where(outlet_links.c.key == key).order_by(outlet_links.c.id))
+    return [{"key": key, "to": to, "from": frm, "how": how, "at": at} for to, frm, how, at in store._rows(stmt)]
 
 
 # Which rule named an outlet, from the step the extractor wrote when it did (first match wins).
@@ -208,6 +217,9 @@ def render(e: dict[str, Any]) -> Iterator[str]:
         yield f"  outlet: {o['name']}{where}"
         rule = o.get("rule")
         yield f"  outlet named by: {rule['rule']} ({rule['step']})" if rule else "  outlet named by: no recorded rule"
+        for link in o.get("links") or []:
+            yield (f"  outlet joined by {_MOVED_BY.get(link['how'], link['how'])} at {link['at']}: {link['from']} "
+                   f"into {link['to']}, one key '{link['key']}'")
     for step in e["steps"]:
         yield f"  - {step}"
 
@@ -233,5 +245,10 @@ def _render_speaker(s: dict[str, Any]) -> Iterator[str]:
     elif across:
         yield f"  across documents: none; this document's own speaker: {across['why']}, which links no documents"
     for link in s.get("links") or []:
-        yield (f"  moved by `quotes speakers {link['how']}` at {link['at']}: '{base_key(link['key'])}' "
+        how = _MOVED_BY.get(link["how"], f"`quotes speakers {link['how']}`")
+        yield (f"  moved by {how} at {link['at']}: '{base_key(link['key'])}' "
                f"from {link['from'] or 'its own speaker'} to {link['to']}")
+
+
+# moves no command made: the revision that made them, and why
+_MOVED_BY = {"refold": "revision 0010 (a hyphen in a name folds like a space)"}

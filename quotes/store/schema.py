@@ -211,3 +211,19 @@ outlet_names = Table(
     Column("quotes", Integer, nullable=False, server_default="0"),
     UniqueConstraint("key", "name"),
 )
+
+# ---- revision 0010: a hyphen folds like a space in keys (issue 15); the outlets it made one, for
+# `explain` (the speakers it made one are in speaker_links, how = refold).
+
+outlet_links = Table(  # each outlet folded into another because their keys became one, and when
+    "outlet_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", Text, nullable=False),  # the outlets.key the two now share
+    Column("outlet_id", Integer, nullable=False),  # the outlet kept
+    Column("outlet_name", Text, nullable=False),  # its name then
+    Column("from_name", Text),  # the name of the outlet folded into it
+    Column("how", String(16), nullable=False),  # refold
+    Column("at", String(32), nullable=False),  # ISO 8601, UTC
+    Index(None, "key"),
+)
