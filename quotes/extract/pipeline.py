@@ -49,10 +49,11 @@ class Extractor:
     """Loads its engine once; ``extract`` may then be called for any number of documents."""
 
     def __init__(self, engine: str = DEFAULT_ENGINE, models: str | os.PathLike | None = None,
-                 sieves: str | None = None):
+                 sieves: str | None = None, indirect: bool = True):
         parse_config(sieves)  # fail early on a bad configuration
         self.engine = engine
         self.sieves = sieves
+        self.indirect = indirect  # reported speech without quote marks too (kind "indirect")
         self.segmenter = make_segmenter(engine, models)
         self._rules = RuleSegmenter()
         # speaker types from stanza NER when the model directory has an NER model (Stanford's,
@@ -167,11 +168,11 @@ def _reported_occasions(ctx: DocContext, resolver: Resolver) -> list[tuple[int, 
 _default: Extractor | None = None
 
 
-def extract(text: str, engine: str = "rules", sieves: str | None = None) -> list[Quote]:
+def extract(text: str, engine: str = "rules", sieves: str | None = None, indirect: bool = True) -> list[Quote]:
     """Extract the quotes of one text (library shortcut; the extractor is cached)."""
     global _default
-    if _default is None or _default.engine != engine or _default.sieves != sieves:
-        _default = Extractor(engine=engine, sieves=sieves)
+    if _default is None or (_default.engine, _default.sieves, _default.indirect) != (engine, sieves, indirect):
+        _default = Extractor(engine=engine, sieves=sieves, indirect=indirect)
     return _default.extract(text)
 
 
