@@ -10,8 +10,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("direct", "partial", "scare", "title")
+KINDS = ("direct", "partial", "scare", "title", "indirect")
 NOT_SPEECH = frozenset({"scare", "title"})
+# Reported speech without quote marks ("Maduro said the coup had failed"): its span is its
+# content, no marks around it; a paraphrase, never a quotation (issue 17).
+INDIRECT = "indirect"
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +136,8 @@ class Outlet:
 
 @dataclass(frozen=True)
 class Quote:
-    """One quotation. ``span`` includes the quote marks, ``content`` does not."""
+    """One quotation. ``span`` includes the quote marks, ``content`` does not; an ``indirect``
+    quote (reported speech) has no marks, and its ``span`` is its ``content``."""
 
     span: Span
     content: Span
@@ -157,6 +161,11 @@ class Quote:
     @property
     def text(self) -> str:
         return self.content.text
+
+    @property
+    def reported(self) -> bool:
+        """Reported speech (kind ``indirect``): the reporter's words, not a quotation."""
+        return self.kind == INDIRECT
 
     def to_dict(self, document: Document | None = None, id: int | None = None) -> dict[str, Any]:
         """The JSON object of the CLI contract (``quotes extract --format jsonl``)."""

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from quotes.extract.finder import find_quotes
 from quotes.extract.pipeline import Extractor
-from quotes.types import Document
+from quotes.types import KINDS, Document
 
 MARKS = "“”‘’\"'«»„‚‹›「」"
 WORDS = ["said", "Smith", "he", "she", "told", "Reuters", "the", "party", "statement", "according", "to",
@@ -37,7 +37,7 @@ def _check_quotes(text: str) -> None:
         assert text[q.start:q.end] == q.span.text
         assert text[q.content.start:q.content.end] == q.content.text == q.text
         assert q.span.start <= q.content.start <= q.content.end <= q.span.end
-        assert q.kind in ("direct", "partial", "scare", "title")
+        assert q.kind in KINDS  # "indirect" too (issue 17): its span is its content
         for m in (q.speaker.mention if q.speaker else None, q.cue, q.outlet.mention if q.outlet else None):
             if m is not None:
                 assert 0 <= m.start <= m.end <= len(text)
