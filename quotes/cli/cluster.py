@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from .common import ENGINES
+from .common import ENGINES, indirect_option
 
 
 @click.command("cluster-extract")
@@ -21,6 +21,7 @@ from .common import ENGINES
 @click.option("--models", envvar="QUOTES_MODELS", default=None,
               help="Stanza model directory (env QUOTES_MODELS; default: the shipped one).")
 @click.option("--sieves", default=None, help="Comma-separated sieves to run, in order.")
+@indirect_option
 @click.option("--batch-size", type=click.IntRange(min=1), default=50, show_default=True,
               help="Documents written per transaction.")
 @click.option("--blocksize", type=click.IntRange(min=1), default=None,
@@ -28,13 +29,14 @@ from .common import ENGINES
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 def cluster_extract(corpus: tuple[str, ...], db: str, workers: int, scheduler: str | None, engine: str,
                     models: str | None, sieves: str | None, batch_size: int, blocksize: int | None,
-                    quiet: bool) -> None:
+                    quiet: bool, indirect: bool = True) -> None:
     """Extract .jsonl CORPUS files on a Dask cluster into --db (reruns add no duplicates)."""
     from ..scale.distributed import run_corpus
 
     try:
         result = run_corpus(list(corpus), db, workers=workers, engine=engine, models=models,
-                            sieves=sieves, batch_size=batch_size, blocksize=blocksize, scheduler=scheduler)
+                            sieves=sieves, batch_size=batch_size, blocksize=blocksize, scheduler=scheduler,
+                            indirect=indirect)
     except ValueError as e:  # e.g. an unknown sieve name
         click.echo(f"error: --sieves: {e}", err=True)
         sys.exit(2)

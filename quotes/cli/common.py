@@ -40,6 +40,16 @@ def setup_logging(verbose: int) -> None:
     logging.getLogger("stanza").setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
 
 
+def indirect_option(fn: Callable) -> Callable:
+    """``--indirect/--no-indirect``: reported speech without quote marks too (kind ``indirect``,
+    issue 17), on by default; ``--no-indirect`` finds only what is in quote marks."""
+    return click.option(
+        "--indirect/--no-indirect", default=True, show_default=True,
+        help="Also extract reported speech without quote marks (kind indirect); "
+             "--no-indirect: quote marks only.",
+    )(fn)
+
+
 def db_option(fn: Callable) -> Callable:
     return click.option(
         "--db", envvar="QUOTES_DB", default="quotes.db", show_default=True,

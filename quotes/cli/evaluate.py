@@ -9,14 +9,15 @@ from typing import Any, Iterator
 import click
 
 from ..evaluation import metrics
-from .common import db_option, open_store
+from .common import db_option, indirect_option, open_store
 
 
-def _extract_records(paths: list[Path], engine: str, sieves: str | None) -> Iterator[dict[str, Any]]:
+def _extract_records(paths: list[Path], engine: str, sieves: str | None,
+                     indirect: bool = True) -> Iterator[dict[str, Any]]:
     from ..extract.pipeline import Extractor
     from ..types import Document
 
-    ex = Extractor(engine=engine, sieves=sieves)
+    ex = Extractor(engine=engine, sieves=sieves, indirect=indirect)
     for p in paths:
         text = p.open(encoding="utf-8", newline="").read()
         doc = Document.from_text(text, path=str(p))
@@ -53,8 +54,9 @@ def explain(quote_id: int, db: str, fmt: str) -> None:
               help="Where the documents of JSON gold live (default: beside the gold file).")
 @click.option("--engine", type=click.Choice(["stanza", "rules"]), default="stanza", show_default=True)
 @click.option("--sieves", default=None, help="Comma-separated sieves to run, in order.")
+@indirect_option
 def eval_cmd(gold: Path, split: str, pred: Path | None, texts: Path | None, engine: str,
-             sieves: str | None) -> None:
+             sieves: str | None, indirect: bool = True) -> None:
     """Score the extractor against annotated news (metrics of ../shared/eval/README.md), as JSON.
 
     GOLD is PolNeAR's data folder (brat standoff), a *.gold.json file, a folder of them, or a
@@ -79,7 +81,7 @@ def eval_cmd(gold: Path, split: str, pred: Path | None, texts: Path | None, engi
     if pred is not None:
         records: Any = (json.loads(line) for line in pred.open(encoding="utf-8") if line.strip().startswith("{"))
     else:
-        records = _extract_records(docs, engine, sieves)
+        records = _extract_records(docs, engine, sieves, indirect)
     preds = metrics.predictions_by_document(records)
     res = metrics.score_brat(gold, split, preds) if brat else metrics.score_json_gold(json_gold, preds)
     click.echo(json.dumps(res, ensure_ascii=False, indent=1))

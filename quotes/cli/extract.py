@@ -15,7 +15,7 @@ import click
 
 from ..errors import ModelError, ReadError, StoreError, StoreUnwritable, shown
 from ..types import Document
-from .common import ENGINES, db_option, open_store
+from .common import ENGINES, db_option, indirect_option, open_store
 from .output import QUOTE_COLUMNS, QUOTE_TABLE, emit, output_options
 
 log = logging.getLogger("quotes")
@@ -67,6 +67,7 @@ def _encoding(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 @click.option("--encoding", callback=_encoding, default=None,
               help="Decode plain-text sources with this codec instead of UTF-8.")
 @click.option("--sieves", default=None, help="Comma-separated sieves to run, in order.")
+@indirect_option
 @click.option("-q", "--quiet", is_flag=True, help="No summary line and no progress bar.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Extract in N processes (results are still stored in order, by one writer).")
@@ -81,7 +82,8 @@ def _encoding(_ctx: click.Context, _param: click.Parameter, value: str | None) -
               help="Store into a database that already holds tables of its own.")
 def extract(paths: tuple[str, ...], db: str, fmt: str | None, engine: str, models: str | None,
             encoding: str | None, sieves: str | None, quiet: bool, workers: int = 1,
-            time_limit: float = 0, include: tuple[str, ...] = (), allow_other_tables: bool = False) -> None:
+            time_limit: float = 0, include: tuple[str, ...] = (), allow_other_tables: bool = False,
+            indirect: bool = True) -> None:
     """Extract and store the quotes of files, directories, - (stdin) or .jsonl.
 
     Ctrl-C stops the run: what was extracted is stored, the count is printed, and running the
@@ -89,7 +91,7 @@ def extract(paths: tuple[str, ...], db: str, fmt: str | None, engine: str, model
     stats = _Stats()
     try:
         _extract(paths, db, fmt, engine, models, encoding, sieves, quiet, workers, time_limit, include,
-                 allow_other_tables, stats)
+                 allow_other_tables, stats, indirect)
     except KeyboardInterrupt:
         click.echo(stats.interrupted(), err=True)
         sys.exit(130)
@@ -97,15 +99,16 @@ def extract(paths: tuple[str, ...], db: str, fmt: str | None, engine: str, model
 
 def _extract(paths: tuple[str, ...], db: str, fmt: str | None, engine: str, models: str | None,
              encoding: str | None, sieves: str | None, quiet: bool, workers: int, time_limit: float,
-             include: tuple[str, ...], allow_other_tables: bool, stats: "_Stats") -> None:
+             include: tuple[str, ...], allow_other_tables: bool, stats: "_Stats", indirect: bool = True) -> None:
     from ..scale.parallel import ParallelExtractor
     from ..extract.pipeline import Extractor, settle_for_a_long_run
     from .progress import Progress, count_documents
     from ..sources.reader import read_sources
 
     try:
-        extractor = (Extractor(engine=engine, models=models, sieves=sieves) if workers == 1 else
-                     ParallelExtractor(engine=engine, models=models, sieves=sieves, workers=workers))
+        extractor = (Extractor(engine=engine, models=models, sieves=sieves, indirect=indirect) if workers == 1 else
+                     ParallelExtractor(engine=engine, models=models, sieves=sieves, workers=workers,
+                                       indirect=indirect))
     except ValueError as e:  # e.g. an unknown sieve name
         click.echo(f"error: --sieves: {e}", err=True)
         sys.exit(2)

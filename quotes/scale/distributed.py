@@ -68,10 +68,11 @@ class Job:
     models: str | None = None
     sieves: str | None = None
     batch_size: int = DEFAULT_BATCH
+    indirect: bool = True  # reported speech too (kind indirect), as Extractor(indirect=...)
 
     @property
-    def key(self) -> tuple[str, str | None, str | None]:
-        return (self.engine, self.models, self.sieves)
+    def key(self) -> tuple[str, str | None, str | None, bool]:
+        return (self.engine, self.models, self.sieves, self.indirect)
 
 
 @dataclass(frozen=True)
@@ -95,19 +96,19 @@ class ClusterResult:
 
 # ------------------------------------------------------------------ worker side
 
-_EXTRACTORS: dict[tuple[str, str | None, str | None], Any] = {}
+_EXTRACTORS: dict[tuple[str, str | None, str | None, bool], Any] = {}
 _STORES: dict[str, Store] = {}
 _LOADS = 0  # extractors built in this process (the tests check it stays at one)
 
 
-def worker_extractor(engine: str, models: str | None, sieves: str | None) -> Any:
+def worker_extractor(engine: str, models: str | None, sieves: str | None, indirect: bool = True) -> Any:
     """This process's Extractor for a configuration, built (model loaded) on first use."""
     global _LOADS
-    key = (engine, models, sieves)
+    key = (engine, models, sieves, indirect)
     if key not in _EXTRACTORS:
         from ..extract.pipeline import Extractor
 
-        extractor = Extractor(engine=engine, models=models, sieves=sieves)
+        extractor = Extractor(engine=engine, models=models, sieves=sieves, indirect=indirect)
         load = getattr(extractor.segmenter, "load", None)
         if callable(load):
             load()
@@ -131,18 +132,19 @@ def _plugin_class() -> type:
 
         name = "quotes-extractor"
 
-        def __init__(self, engine: str, models: str | None, sieves: str | None):
-            self.engine, self.models, self.sieves = engine, models, sieves
+        def __init__(self, engine: str, models: str | None, sieves: str | None, indirect: bool = True):
+            self.engine, self.models, self.sieves, self.indirect = engine, models, sieves, indirect
 
         def setup(self, worker: Any) -> None:
-            worker_extractor(self.engine, self.models, self.sieves)
+            worker_extractor(self.engine, self.models, self.sieves, self.indirect)
 
     return ExtractorPlugin
 
 
-def ExtractorPlugin(engine: str, models: str | None = None, sieves: str | None = None) -> Any:
+def ExtractorPlugin(engine: str, models: str | None = None, sieves: str | None = None,
+                    indirect: bool = True) -> Any:
     """A ``distributed.WorkerPlugin`` that loads the extractor at worker start."""
-    return _plugin_class()(engine, models, sieves)
+    return _plugin_class()(engine, models, sieves, indirect)
 
 
 def count_lines(lines: Iterable[str]) -> int:
@@ -250,12 +252,13 @@ def run_corpus(corpus: str | Iterable[str], db: str, workers: int = 2, engine: s
                models: str | None = None, sieves: str | None = None,
                batch_size: int = DEFAULT_BATCH, blocksize: int | None = None,
                scheduler: str | None = None, client: Any = None,
-               after_batch: Callable[[int], None] | None = None) -> ClusterResult:
+               after_batch: Callable[[int], None] | None = None, indirect: bool = True) -> ClusterResult:
     """Extract every article of the corpus file(s) on a Dask cluster into the store ``db``.
 
     ``client`` (a ``distributed.Client``) or ``scheduler`` (its address) use an existing
     cluster; otherwise a ``LocalCluster`` of ``workers`` processes is started and stopped.
     ``after_batch(n)`` runs on the worker after each committed batch (tests use it to kill one).
+    ``indirect`` as for :class:`~quotes.extract.pipeline.Extractor` (reported speech too).
     """
     dask, distributed = _dask()
     from ..extract.sieves import parse_config
@@ -268,7 +271,7 @@ def run_corpus(corpus: str | Iterable[str], db: str, workers: int = 2, engine: s
     url = _store_url(db)
     Store(url).upgrade()  # migrate once, before any worker writes
     job = Job(db=url, engine=engine, models=None if models is None else str(models), sieves=sieves,
-              batch_size=batch_size)
+              batch_size=batch_size, indirect=indirect)
     started = time.perf_counter()
     cluster = None
     if client is None:

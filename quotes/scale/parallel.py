@@ -73,7 +73,8 @@ class _Failure:
             self.exc = RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
-def _init(engine: str, models: str | None, sieves: str | None, threads: int | None) -> None:
+def _init(engine: str, models: str | None, sieves: str | None, threads: int | None,
+          indirect: bool = True) -> None:
     """Build this worker's Extractor (and load its model) once."""
     global _WORKER
     if threads:
@@ -86,7 +87,7 @@ def _init(engine: str, models: str | None, sieves: str | None, threads: int | No
     from ..extract.pipeline import Extractor, settle_for_a_long_run
 
     try:
-        _WORKER = Extractor(engine=engine, models=models, sieves=sieves)
+        _WORKER = Extractor(engine=engine, models=models, sieves=sieves, indirect=indirect)
         _WORKER.load()
     except BaseException as e:  # kept and reported by _ready / _extract
         _WORKER = _Failure(e)
@@ -400,13 +401,14 @@ class ParallelExtractor:
 
     def __init__(self, engine: str = "stanza", models: str | os.PathLike | None = None,
                  sieves: str | None = None, workers: int = 2, window: int | None = None,
-                 start_method: str | None = None, chunksize: int | None = None):
+                 start_method: str | None = None, chunksize: int | None = None, indirect: bool = True):
         if workers < 1:
             raise ValueError(f"workers must be at least 1, not {workers}")
         parse_config(sieves)  # fail early on a bad configuration, as Extractor does
         self.engine = engine
         self.models = None if models is None else str(models)
         self.sieves = sieves
+        self.indirect = indirect  # reported speech too (kind indirect), as Extractor(indirect=...)
         self.workers = workers
         # rules take ~2 ms a document and the windowed stanza engine ~6 ms: send them 16 at a
         # time, and keep enough in flight that the workers stay busy while the caller writes a
@@ -431,7 +433,8 @@ class ParallelExtractor:
         ctx = multiprocessing.get_context(method)
         threads = 1 if self.engine != "rules" else None
         depth = max(2, -(-self.window // (self.chunksize * self.workers)))
-        self._crew = _Crew(ctx, self.workers, (self.engine, self.models, self.sieves, threads), depth=depth)
+        self._crew = _Crew(ctx, self.workers, (self.engine, self.models, self.sieves, threads, self.indirect),
+                           depth=depth)
         self._crew.start()
         failure = self._crew.wait_ready()
         if failure is not None:
