@@ -8,7 +8,7 @@ import click
 
 from ..errors import StoreError
 from ..types import KINDS
-from .common import db_option, open_store
+from .common import db_option, kind_label, open_store
 from .output import FORMATS, QUOTE_COLUMNS, QUOTE_TABLE, dumps, emit, output_options
 
 
@@ -146,7 +146,7 @@ def render_quote(q: dict[str, Any]) -> Iterator[str]:
     yield ""
     sp, ou, doc = q["speaker"], q["outlet"], q["document"]
     fields = [
-        ("quote", f"{q['id']} ({q['kind']}) at {q['start']}-{q['end']}"),
+        ("quote", f"{q['id']} ({kind_label(q['kind'])}) at {q['start']}-{q['end']}"),
         ("speaker", f"{sp['name']} ({sp['type']}) {_span(sp)}".rstrip() if sp else "-"),
         ("cue", _span(q["cue"])),
         ("outlet", f"{ou['name']} {_span(ou) if ou.get('text') else ''}".rstrip() if ou else "-"),

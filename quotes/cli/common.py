@@ -50,6 +50,11 @@ def indirect_option(fn: Callable) -> Callable:
     )(fn)
 
 
+def kind_label(kind: str) -> str:
+    """A quote's kind for the terminal: reported speech says that it is no quotation."""
+    return "indirect: reported, not quoted" if kind == "indirect" else kind
+
+
 def db_option(fn: Callable) -> Callable:
     return click.option(
         "--db", envvar="QUOTES_DB", default="quotes.db", show_default=True,

@@ -196,8 +196,9 @@ def outlet_rule(steps: list[str]) -> dict[str, str] | None:
 def render(e: dict[str, Any]) -> Iterator[str]:
     """The explanation as lines for a terminal."""
     text = e["text"] if len(e["text"]) <= 100 else e["text"][:97] + "…"
-    yield f"quote {e['id']} ({e['kind']}{'' if e['closed'] else ', unclosed'}) {e['document']} {e['start']}-{e['end']}"
-    yield f"  “{text}”"
+    kind = "indirect: reported, not quoted" if e["kind"] == "indirect" else e["kind"]
+    yield f"quote {e['id']} ({kind}{'' if e['closed'] else ', unclosed'}) {e['document']} {e['start']}-{e['end']}"
+    yield f"  {text}" if e["kind"] == "indirect" else f"  “{text}”"  # no marks added to reported speech
     if not e["sieve"]:
         yield "  no sieve found a speaker: the quote is kept with an empty speaker"
         return

@@ -9,6 +9,7 @@ import asyncio
 import importlib
 import json
 import logging
+import re
 import sqlite3
 import weakref
 from typing import Any
@@ -96,8 +97,9 @@ def article_marks(found: list[dict[str, Any]], focus: dict[str, Any] | None, bas
     for q in found:
         who = q["speaker"]["name"] if q["speaker"] else "no speaker"
         classes = f"quote kind-{q['kind']}" + (" focus" if focus and q["id"] == focus["id"] else "")
+        kind = "indirect (reported speech, no quote marks)" if q["kind"] == "indirect" else q["kind"]
         marks.append(Mark(*clip(q["start"], q["end"]), classes, id=f"q{q['id']}",
-                          title=f"#{q['id']} {q['kind']} · {who}"))
+                          title=f"#{q['id']} {kind} · {who}"))
     if focus:
         for key, rank in (("speaker", 1), ("cue", 2), ("outlet", 3)):
             part = focus[key]
@@ -318,6 +320,7 @@ async def verify_page(datasette: Any, request: Any) -> Response:
             verdicts = []
             for v in found:
                 d = v.to_dict()
+                d["css"] = "-".join(re.findall(r"[a-z]+", v.verdict))  # paraphrase-reported-not-quoted
                 d["wdiff"] = v.wdiff()
                 d["quote"] = _hit(datasette, d["quote"]) if d["quote"] else None
                 d["parts"] = [{**p, "quote": _hit(datasette, p["quote"])} for p in d["parts"]]
