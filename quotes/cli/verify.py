@@ -12,9 +12,9 @@ import click
 from ..errors import shown
 from ..factcheck.check import check, quick_check
 from ..factcheck.trace import Appearance, trace
-from ..factcheck.verdicts import Hit, Verdict
+from ..factcheck.verdicts import PARAPHRASE, Hit, Verdict
 from ..factcheck.verify import verify
-from .common import db_option, open_store
+from .common import db_option, kind_label, open_store
 from .output import emit, output_options
 
 
@@ -30,7 +30,7 @@ def hit_lines(hit: Hit, indent: str = "   ") -> Iterator[str]:
         speaker = f"{hit.speaker} ({hit.speaker_type}) {_span(hit.speaker_mention)}".rstrip()
     outlet = f"{hit.outlet} {_span(hit.outlet_mention)}".rstrip() if hit.outlet else "-"
     fields = [
-        ("quote", f"{hit.quote_id} ({hit.kind}) at {hit.span.start}-{hit.span.end}"),
+        ("quote", f"{hit.quote_id} ({kind_label(hit.kind)}) at {hit.span.start}-{hit.span.end}"),
         ("speaker", speaker),
         ("cue", _span(hit.cue) or "-"),
         ("outlet", outlet),
@@ -50,7 +50,7 @@ def verdict_lines(number: int, v: Verdict) -> Iterator[str]:
     head = f"{number}. {v.verdict}"
     if v.verdict != "not found":
         head += f" (similarity {v.similarity:.3f})"
-    if v.match and v.match != v.verdict:
+    if v.match and v.match != v.verdict and v.verdict != PARAPHRASE:  # (a paraphrase's note says it)
         head += f": the words are {v.match}"
     yield head
     if v.note:

@@ -13,7 +13,7 @@ from ..store import queries
 from ..store.schema import attributions, documents, quotes
 from ..store.search import (SHORT, TermStats, Word, content_terms, gapped_ids, phrase_ids, quote_lengths,
                             ranked_ids, term_stats, word_keys, words)
-from ..types import Span
+from ..types import INDIRECT, Span
 from .align import _Align, _align, _bar, chance
 from .context import context_around
 from .verdicts import Hit, Provenance
@@ -126,8 +126,8 @@ def _search(store: Any, cwords: list[Word]
     rows = _load_rows(store, phrase_ids(store, ckeys, CANDIDATES))
     aligned = _aligned(ckeys, rows)
     stats: TermStats | None = None
-    if any(a.match in ("exact", "truncated") for _, a in aligned):
-        return aligned, None, stats
+    if any(a.match in ("exact", "truncated") and r.kind != INDIRECT for r, a in aligned):
+        return aligned, None, stats  # (reported speech word for word is no quotation: look on)
     # the words are not stored as they stand: look wider
     stats = term_stats(store, content_terms(ckeys))
     seen = {r.id for r in rows}

@@ -9,12 +9,14 @@ from typing import Any
 from ..store.search import Word, candidate_ids, reading, words
 from .align import _Align
 from .candidates import _aligned, _believed, _hits, _load_rows, _Row
-from .verdicts import _ORDER, ClaimError, Hit
+from ..types import INDIRECT
+from .verdicts import _ORDER, PARAPHRASE, ClaimError, Hit
 
 
 @dataclass(frozen=True)
 class Appearance:
-    """One document that carries a quote (``match`` as in :class:`Verdict`)."""
+    """One document that carries a quote (``match`` as in :class:`Verdict`; reported speech, a
+    stored quote of kind ``indirect``, is ``paraphrase: reported, not quoted``)."""
 
     match: str
     similarity: float
@@ -48,12 +50,18 @@ def _trace(store: Any, cwords: list[Word], limit: int) -> list[Appearance]:
         if a.similarity < TRACE_MIN_SIMILARITY:
             continue
         old = best.get(row.document_id)
-        if old is None or (a.similarity, -_ORDER[a.match]) > (old[1].similarity, -_ORDER[old[1].match]):
+        if old is None or _better(row, a) > _better(*old):
             best[row.document_id] = (row, a)
     hits = _hits(store, ((r, a.first, a.last) for r, a in best.values()))
-    out = [Appearance(a.match, a.similarity, hits[(r.id, a.first, a.last)]) for r, a in best.values()]
+    out = [Appearance(PARAPHRASE if r.kind == INDIRECT else a.match, a.similarity, hits[(r.id, a.first, a.last)])
+           for r, a in best.values()]
     out.sort(key=lambda ap: (_date_key(ap.hit.document.date), ap.hit.document.document_id))
     return out
+
+
+def _better(row: _Row, a: _Align) -> tuple[bool, float, int]:
+    """Which of a document's matches it is shown by: a quotation before reported speech."""
+    return (row.kind != INDIRECT, a.similarity, -_ORDER[a.match])
 
 
 def parse_date(value: str | None) -> _dt.date | None:

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import QuotesError
-from ..types import Span
+from ..types import INDIRECT, Span
 
-
-VERDICTS = ("exact", "truncated", "stitched", "altered", "extended", "misattributed", "not found")
+# A claim whose best match is reported speech (a stored quote of kind ``indirect``: the
+# reporter's words, no quote marks) is a paraphrase, whatever its words: never ``exact``.
+PARAPHRASE = "paraphrase: reported, not quoted"
+VERDICTS = ("exact", "truncated", "stitched", "altered", "extended", PARAPHRASE, "misattributed", "not found")
 _ORDER = {v: i for i, v in enumerate(VERDICTS)}
 MARK_OPEN, MARK_CLOSE = "[[", "]]"
 
@@ -68,6 +70,11 @@ class Hit:
     @property
     def text(self) -> str:
         return self.content.text
+
+    @property
+    def reported(self) -> bool:
+        """Reported speech (kind ``indirect``): no quote marks, ``span`` is ``content``."""
+        return self.kind == INDIRECT
 
     def to_dict(self) -> dict[str, Any]:
         def sp(s: Span | None) -> dict[str, Any] | None:

@@ -16,7 +16,16 @@ best matches, each a :class:`Verdict`:
 * ``stitched``: the claim joins pieces of two or more stored quotes (``parts``);
 * ``misattributed``: said, but the store credits someone other than the
   claimed speaker (``match`` keeps the word-level verdict);
+* ``paraphrase: reported, not quoted``: the words are reported speech (a
+  stored quote of kind ``indirect``, without quote marks): what the article
+  says someone said, not a quotation, so never ``exact`` even word for word
+  (``match`` keeps the word-level verdict; a wrong speaker is in the note);
 * ``not found``: nothing close enough.
+
+Quotations come first: a match with a stored quotation (in quote marks)
+ranks above any match with reported speech, and a claim is stitched from
+quotations only, so the verdicts on quoted words are those of a store
+without reported speech; the paraphrases follow.
 
 Matches are ranked by the share of words that line up, then by how close
 the stored span's length is to the claim's (a six-word claim with one word
@@ -47,7 +56,8 @@ from ..store.schema import documents, speakers
 from ..store.search import Word, reading, words
 from .align import _Align
 from .candidates import MIN_PIECE, _believed, _hits, _Row, _search
-from .verdicts import _ORDER, Change, ClaimError, Hit, Part, Verdict, _join
+from ..types import INDIRECT
+from .verdicts import _ORDER, PARAPHRASE, Change, ClaimError, Hit, Part, Verdict, _join
 
 
 def verify(store: Any, claim: str, speaker: str | None = None, limit: int = 5) -> list[Verdict]:
@@ -63,15 +73,18 @@ def verify(store: Any, claim: str, speaker: str | None = None, limit: int = 5) -
 def _verify(store: Any, claim: str, cwords: list[Word], speaker: str | None, limit: int) -> list[Verdict]:
     ckeys = [w.key for w in cwords]
     aligned, pieces, stats = _search(store, cwords)
-    stitched = _stitch(store, claim, cwords, pieces) if pieces is not None else None
+    # stitched from quotations only: reported speech is the reporter's words, not a piece of a quote
+    stitched = (_stitch(store, claim, cwords, [r for r in pieces if r.kind != INDIRECT])
+                if pieces is not None else None)
     close = bool(aligned)
     aligned = _believed(store, ckeys, aligned, stats)
     speaker_ids = _speaker_ids(store, speaker) if speaker else None
 
-    aligned.sort(key=lambda ra: (_desc(ra[1].rank), _ORDER[ra[1].match], -round(ra[1].similarity, 3),
-                                 ra[0].id))
+    # quotations first, then reported speech (kind indirect)
+    aligned.sort(key=lambda ra: (ra[0].kind == INDIRECT, _desc(ra[1].rank), _ORDER[ra[1].match],
+                                 -round(ra[1].similarity, 3), ra[0].id))
     if speaker_ids is not None:  # with equal words, the right speaker first
-        aligned.sort(key=lambda ra: (-ra[1].rank[0], _wrong(ra[0], speaker_ids)))
+        aligned.sort(key=lambda ra: (ra[0].kind == INDIRECT, -ra[1].rank[0], _wrong(ra[0], speaker_ids)))
     top = aligned[:limit]
     rivals = _rivals(aligned)
     hits = _hits(store, ((r, a.first, a.last) for r, a in top))
@@ -81,6 +94,9 @@ def _verify(store: Any, claim: str, cwords: list[Word], speaker: str | None, lim
     for row, a in top:
         hit = hits[(row.id, a.first, a.last)]
         verdict, note = a.match, _join(a.note, _tie_note(rivals.get(id(a), 0)))
+        reported = row.kind == INDIRECT
+        if reported:
+            verdict, note = PARAPHRASE, _join(_reported_note(hit, a.match), note)
         if speaker_ids is not None:
             if row.speaker_id is None:
                 note = _join(note, "the store credits no speaker for this quote")
@@ -88,6 +104,8 @@ def _verify(store: Any, claim: str, cwords: list[Word], speaker: str | None, lim
                 unresolved = _unresolved(store, others.get(row.speaker_id), speaker, hit)
                 if unresolved:  # a title, a surname or a common noun: not a different person
                     note = _join(unresolved, note)
+                elif reported:  # still a paraphrase; who it is credited to is said first
+                    note = _join(f"misattributed: the store credits {hit.speaker}, not {speaker}", note)
                 else:
                     verdict = "misattributed"
                     note = _join(f"the store credits {hit.speaker}, not {speaker}", note)
@@ -101,6 +119,14 @@ def _verify(store: Any, claim: str, cwords: list[Word], speaker: str | None, lim
                 if close else "no stored quote has these words")
         out = [Verdict("not found", 0.0, claim, claimed_speaker=speaker, note=note)]
     return out
+
+
+def _reported_note(hit: Hit, match: str) -> str:
+    """What a paraphrase verdict says of the stored reported speech."""
+    who = hit.speaker or "someone the store does not name"
+    words = "word for word" if match == "exact" else f"the claim's words are {match}"
+    return (f"reported speech: the document says {who} said this, without quote marks "
+            f"({words}); not a quotation")
 
 
 def _desc(key: tuple[float, ...]) -> tuple[float, ...]:
