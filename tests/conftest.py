@@ -70,6 +70,44 @@ def corpus() -> list[tuple[Document, list[Quote]]]:
     return [(doc_a, quotes_a), (doc_b, quotes_b)]
 
 
+# Reported speech (issue 17): quotes of kind "indirect", made by hand (not by the extractor), so
+# the commands that store, show, export, explain and verify them are tested on their own.
+ARTICLE_C = (
+    "Maduro said the coup attempt had failed and the army stood with him.\n"
+    "\n"
+    "The talks were over, the foreign ministry said in a statement to Reuters.\n"
+    "\n"
+    "\u201cThe coup attempt has failed,\u201d Maduro told reporters.\n"
+)
+
+
+def reported(text: str, words: str, speaker: Speaker | None = None, cue: Span | None = None,
+             outlet: Outlet | None = None, confidence: float = 0.8) -> Quote:
+    """An indirect quote: no quote marks, its span is its content."""
+    content = span(text, words)
+    return Quote(span=content, content=content, kind="indirect", speaker=speaker, cue=cue, outlet=outlet,
+                 sieve="indirect", confidence=confidence, explanation=("test indirect: reported speech",))
+
+
+def reported_corpus() -> list[tuple[Document, list[Quote]]]:
+    """``corpus()`` and a third document with two indirect quotes and a direct one (ids 6, 7, 8
+    when stored after ``corpus()``)."""
+    c = ARTICLE_C
+    doc_c = Document.from_text(c, path="articles/c.txt", title="Coup", date="2019-05-01")
+    maduro = "Nicol\u00e1s Maduro"
+    quotes_c = [
+        reported(c, "the coup attempt had failed and the army stood with him",
+                 Speaker(maduro, "person", span(c, "Maduro")), span(c, "said")),
+        reported(c, "The talks were over",
+                 Speaker("foreign ministry", "organization", span(c, "the foreign ministry")), span(c, "said", 2),
+                 Outlet("Reuters", span(c, "Reuters"))),
+        quote(c, "\u201cThe coup attempt has failed,\u201d", "direct",
+              Speaker(maduro, "person", span(c, "Maduro", 2)), span(c, "told"),
+              sieve="trailing_cue", confidence=0.95),
+    ]
+    return corpus() + [(doc_c, quotes_c)]
+
+
 def expected_objects() -> list[dict]:
     """The JSON objects the store must give back for ``corpus()``."""
     out, next_id = [], 1
@@ -98,6 +136,16 @@ def db_path(tmp_path: Path) -> str:
 def filled_db(db_path: str) -> str:
     store = Store(db_path)
     for doc, found in corpus():
+        store.add(doc, found, "rules")
+    store.close()
+    return db_path
+
+
+@pytest.fixture
+def reported_db(db_path: str) -> str:
+    """A store of ``reported_corpus()``: quotes 6 and 7 are indirect, 8 direct."""
+    store = Store(db_path)
+    for doc, found in reported_corpus():
         store.add(doc, found, "rules")
     store.close()
     return db_path

@@ -148,3 +148,24 @@ def test_explain_places_the_name_where_the_resolver_found_it(run, tmp_path):
     at = int(step.rsplit("(at ", 1)[1].rstrip(")"))
     assert e["speaker"]["in_document"]["named_at"] == {"start": at, "end": at + 8, "text": "Ana Ruiz"}
     assert at == text.index("Ana Ruiz met")
+
+
+def test_explain_reported_speech_adds_no_quote_marks(run, reported_db):
+    result = run(["explain", "6", "--db", reported_db])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[:5] == [
+        "quote 6 (indirect: reported, not quoted) articles/c.txt 12-67",
+        "  the coup attempt had failed and the army stood with him",
+        "  decided by sieve indirect (confidence 0.80)",
+        "  mention: 'Maduro' at 0-6",
+        "  cue: 'said' at 7-11",
+    ]
+    assert "  speaker: Nicol\u00e1s Maduro (person)" in lines
+    assert lines[-1] == "  - test indirect: reported speech"
+    assert run(["explain", "8", "--db", reported_db]).stdout.splitlines()[:2] == [
+        "quote 8 (direct) articles/c.txt 145-175", "  \u201cThe coup attempt has failed,\u201d"]
+    e = json.loads(run(["explain", "7", "--db", reported_db, "--format", "json"]).stdout)
+    assert (e["kind"], e["closed"], e["start"], e["end"], e["text"], e["sieve"]) == (
+        "indirect", True, 70, 89, "The talks were over", "indirect")
+    assert e["outlet"]["name"] == "Reuters"

@@ -54,3 +54,25 @@ def test_newer_database_is_refused_in_one_line(run, filled_db):
     assert result.stdout == ""
     assert result.stderr.startswith(f"error: {filled_db}: database schema revision ffff is newer than")
     assert result.stderr.count("\n") == 1
+
+
+def test_export_reported_speech_in_every_format(run, reported_db, tmp_path):
+    from conftest import reported_corpus
+
+    objects = [q.to_dict(doc, i) for i, (doc, q) in
+               enumerate(((d, q) for d, found in reported_corpus() for q in found), start=1)]
+    assert run(["export", "--db", reported_db]).stdout == jsonl(objects)
+    assert json.loads(run(["export", "--db", reported_db, "--format", "json"]).stdout) == objects
+    rows = run(["export", "--db", reported_db, "--format", "csv"]).stdout.splitlines()
+    assert rows[6] == ("6,articles/c.txt," + reported_corpus()[2][0].sha256 + ",Coup,12,67,"
+                       "the coup attempt had failed and the army stood with him,indirect,Nicol\u00e1s Maduro,person,"
+                       "0,6,Maduro,,,,,7,11,said,indirect,0.8")
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        return
+    out = tmp_path / "q.parquet"
+    assert run(["export", "--db", reported_db, "--format", "parquet", "-o", str(out)]).exit_code == 0
+    table = pq.read_table(out).to_pylist()
+    assert [(r["id"], r["start"], r["end"], r["text"]) for r in table if r["kind"] == "indirect"] == [
+        (6, 12, 67, "the coup attempt had failed and the army stood with him"), (7, 70, 89, "The talks were over")]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from conftest import ARTICLE_A, ARTICLE_B, jsonl
 from quotes.extract.pipeline import Extractor
-from quotes.types import Document
+from quotes.types import Document, Quote, Span
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_133ad203e76a5764.txt"
 
@@ -169,3 +170,79 @@ def test_default_engine_on_the_seed(run, tmp_path, monkeypatch):
     assert result.stdout == jsonl([q.to_dict(doc, i) for i, q in enumerate(found, start=1)])
     texts = [json.loads(line)["text"] for line in result.stdout.splitlines()]
     assert any(t.startswith("The latest coup d\u2019\u00e9tat attempt") for t in texts)
+
+
+# ------------------------------------------------------------------ reported speech (issue 17)
+
+REPORTING = "Maduro said that the coup attempt had failed.\n\nThe minister said the talks were over.\n"
+
+
+def _reported_speech(self, document):
+    """A stand-in for the extractor's reported speech: the words after "said (that)" up to the
+    full stop, as indirect quotes, only from an Extractor built with indirect=True (forked
+    workers inherit it)."""
+    if not self.indirect:
+        return []
+    text = document.text
+    out = []
+    for m in re.finditer(r"said (?:that )?([^.\n]+)", text):
+        content = Span.of(text, m.start(1), m.end(1))
+        out.append(Quote(span=content, content=content, kind="indirect", cue=Span.of(text, m.start(), m.start() + 4),
+                         sieve="indirect", confidence=0.7))
+    return out
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_indirect_is_on_by_default_and_no_indirect_reaches_the_extractor(run, tmp_path, monkeypatch, workers):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(Extractor, "extract", _reported_speech)
+    Path("r.txt").write_text(REPORTING, encoding="utf-8")
+    on = run(["extract", "r.txt", "--engine", "rules", "--workers", workers, "--db", "on.db", "--format", "jsonl"])
+    assert on.exit_code == 0, on.stderr
+    got = [json.loads(line) for line in on.stdout.splitlines()]
+    assert [(q["kind"], q["text"], q["start"], q["end"]) for q in got] == [
+        ("indirect", "the coup attempt had failed", 17, 44), ("indirect", "the talks were over", 65, 84)]
+    assert all(REPORTING[q["start"]:q["end"]] == q["text"] for q in got)  # the content's offsets: no marks, no "that"
+    off = run(["extract", "r.txt", "--engine", "rules", "--workers", workers, "--db", "off.db", "--no-indirect"])
+    assert (off.exit_code, off.stdout) == (0, "")
+    assert off.stderr == "1 document, 0 quotes stored; 0 skipped (unchanged); 0 errors\n"
+
+
+def test_indirect_quotes_store_and_read_back_as_the_contract(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(Extractor, "extract", _reported_speech)
+    Path("r.txt").write_text(REPORTING, encoding="utf-8")
+    stored = run(["extract", "r.txt", "--engine", "rules", "--db", "q.db", "--format", "jsonl"]).stdout
+    assert run(["list", "--db", "q.db", "--kind", "indirect", "--format", "jsonl"]).stdout == stored
+    first = json.loads(stored.splitlines()[0])
+    assert first == {
+        "id": 1, "document": {"path": "r.txt", "sha256": Document.from_text(REPORTING).sha256, "title": None},
+        "start": 17, "end": 44, "text": "the coup attempt had failed", "kind": "indirect", "speaker": None,
+        "outlet": None, "cue": {"start": 7, "end": 11, "text": "said"}, "sieve": "indirect", "confidence": 0.7}
+    con = sqlite3.connect("q.db")  # span == content: nothing of marks is derived or stripped
+    assert con.execute("select start, end, content_start, content_end, text, closed from quotes where id = 1"
+                       ).fetchone() == (17, 44, 17, 44, "the coup attempt had failed", 1)
+    con.close()
+
+
+def test_eval_and_cluster_extract_pass_no_indirect_on(run, tmp_path, monkeypatch):
+    from quotes.scale import distributed
+
+    seen = []
+    monkeypatch.setattr(Extractor, "extract", lambda self, document: seen.append(self.indirect) or [])
+    text = "Jane Smith said the budget was balanced.\n"
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "a.gold.json").write_text(json.dumps({"document": "a.txt", "chars": len(text), "quotes": []}))
+    for flag, want in (([], True), (["--no-indirect"], False)):
+        assert run(["eval", "--gold", str(tmp_path / "a.gold.json"), "--engine", "rules", *flag]).exit_code == 0
+        assert seen.pop() is want
+
+    calls = []
+    monkeypatch.setattr(distributed, "run_corpus", lambda *a, **kw: calls.append(kw) or distributed.ClusterResult())
+    (tmp_path / "c.jsonl").write_text(json.dumps({"text": text}) + "\n", encoding="utf-8")
+    for flag, want in (([], True), (["--no-indirect"], False)):
+        assert run(["cluster-extract", str(tmp_path / "c.jsonl"), "--db", str(tmp_path / "c.db"), "-q",
+                    *flag]).exit_code == 0
+        assert calls.pop()["indirect"] is want
+    assert distributed.Job(db="x", engine="rules", indirect=False).key == ("rules", None, None, False)
+    assert distributed.worker_extractor("rules", None, None, False).indirect is False

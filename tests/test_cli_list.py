@@ -120,3 +120,33 @@ def test_speaker_words(run, filled_db, query, ids):
     _said(filled_db, "f.txt", "President Obama")  # 9: key "obama", named as written
     out = run(["list", "--db", filled_db, "--format", "jsonl", "--speaker", query]).stdout
     assert [json.loads(line)["id"] for line in out.splitlines()] == ids
+
+
+# ------------------------------------------------------------------ reported speech (issue 17)
+
+INDIRECT_TABLE = """\
+id  speaker.name      kind      text                                                     document.path
+--  ----------------  --------  -------------------------------------------------------  --------------
+ 6  Nicolás Maduro    indirect  the coup attempt had failed and the army stood with him  articles/c.txt
+ 7  foreign ministry  indirect  The talks were over                                      articles/c.txt
+"""
+
+
+def test_list_kind_indirect(run, reported_db):
+    result = run(["list", "--db", reported_db, "--kind", "indirect"])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, INDIRECT_TABLE, "")
+    direct = run(["list", "--db", reported_db, "--kind", "direct", "--format", "jsonl"]).stdout
+    assert [json.loads(line)["id"] for line in direct.splitlines()] == [2, 3, 4, 8]  # unchanged by reported speech
+
+
+def test_indirect_json_contract_is_the_contents(run, reported_db):
+    from conftest import reported_corpus
+
+    doc, found = reported_corpus()[2]
+    out = run(["list", "--db", reported_db, "--kind", "indirect", "--format", "jsonl"]).stdout
+    got = [json.loads(line) for line in out.splitlines()]
+    assert got == [found[0].to_dict(doc, 6), found[1].to_dict(doc, 7)]
+    for q in got:  # start/end/text are the content's: no marks, and the text reads back
+        assert (q["kind"], doc.text[q["start"]:q["end"]]) == ("indirect", q["text"])
+    assert got[0]["start"] == doc.text.index("the coup") and got[0]["text"] == (
+        "the coup attempt had failed and the army stood with him")

@@ -60,3 +60,29 @@ def test_show_json(run, filled_db):
 def test_show_missing_id(run, filled_db):
     result = run(["show", "99", "--db", filled_db])
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", "error: no quote with id 99\n")
+
+
+def test_show_reported_speech(run, reported_db):
+    from conftest import reported_corpus
+
+    sha = reported_corpus()[2][0].sha256
+    result = run(["show", "6", "--db", reported_db])
+    assert result.exit_code == 0
+    assert result.stdout == f"""\
+Maduro said [[the coup attempt had failed and the army stood with him]].
+
+quote:     6 (indirect: reported, not quoted) at 12-67
+speaker:   Nicol\u00e1s Maduro (person) "Maduro" at 0-6
+cue:       "said" at 7-11
+outlet:    -
+sieve:     indirect (confidence 0.8)
+document:  articles/c.txt
+title:     Coup
+url:       -
+publisher: -
+date:      2019-05-01
+sha256:    {sha}
+"""
+    got = json.loads(run(["show", "7", "--db", reported_db, "--format", "json"]).stdout)
+    assert (got["kind"], got["start"], got["end"], got["text"]) == ("indirect", 70, 89, "The talks were over")
+    assert got["outlet"]["name"] == "Reuters"

@@ -60,3 +60,13 @@ def test_trace_json_and_part_of_a_quote(run, traced_db):
 def test_trace_not_found(run, traced_db):
     result = run(["trace", "a tunnel under the river", "--db", traced_db])
     assert (result.exit_code, result.stdout) == (0, "not found\n")
+
+
+def test_trace_reported_speech_is_a_paraphrase(run, reported_db):
+    out = run(["trace", "the talks were over", "--db", reported_db, "--format", "jsonl"]).stdout
+    [a] = [json.loads(line) for line in out.splitlines()]
+    assert (a["match"], a["outlet"], a["speaker"], a["quote"]["id"]) == (
+        "paraphrase: reported, not quoted", "Reuters", "foreign ministry", 7)
+    # a document with the words quoted and reported is shown by its quotation
+    out = run(["trace", "the coup attempt has failed", "--db", reported_db, "--format", "jsonl"]).stdout
+    assert [(a["match"], a["quote"]["id"]) for a in map(json.loads, out.splitlines())] == [("exact", 8)]

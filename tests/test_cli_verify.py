@@ -91,3 +91,67 @@ def test_show_context_sentences(run, filled_db):
         "marked": "[[\u201cThis budget is a fantasy,\u201d]] he said in a statement to Reuters.",
     }
     assert got["paragraph"]["start"] == 134  # the plain paragraph is still there
+
+
+# ------------------------------------------------------------------ reported speech (issue 17)
+
+PARAPHRASE = "paraphrase: reported, not quoted"
+
+
+def test_verify_a_paraphrase_on_the_terminal(run, reported_db):
+    from conftest import reported_corpus
+
+    sha = reported_corpus()[2][0].sha256
+    result = run(["verify", "The coup attempt had failed and the army stood with him", "--db", reported_db])
+    assert result.exit_code == 0
+    assert result.stdout == f"""\
+claim:     "The coup attempt had failed and the army stood with him"
+
+1. paraphrase: reported, not quoted (similarity 1.000)
+   note:      reported speech: the document says Nicol\u00e1s Maduro said this, without quote marks (word for word); not a quotation
+   quote:     6 (indirect: reported, not quoted) at 12-67
+   speaker:   Nicol\u00e1s Maduro (person) "Maduro" at 0-6
+   cue:       "said" at 7-11
+   outlet:    -
+   document:  articles/c.txt
+   title:     Coup
+   url:       -
+   publisher: -
+   date:      2019-05-01
+   sha256:    {sha}
+   context:   Maduro said [[the coup attempt had failed and the army stood with him]].
+"""
+
+
+def test_verify_a_paraphrase_as_json_is_never_exact(run, reported_db):
+    out = run(["verify", "the talks were over", "--db", reported_db, "--format", "jsonl"]).stdout
+    [v] = [json.loads(line) for line in out.splitlines()]
+    assert (v["verdict"], v["match"], v["similarity"]) == (PARAPHRASE, "exact", 1.0)  # match: the words alone
+    assert (v["quote"]["id"], v["quote"]["kind"], v["quote"]["start"], v["quote"]["end"]) == (7, "indirect", 70, 89)
+    assert v["quote"]["content"] == {"start": 70, "end": 89, "text": "The talks were over"}
+    assert v["quote"]["outlet"]["name"] == "Reuters"
+    for claim in ("the talks were over", "talks were over", "the coup attempt had failed",
+                  "the coup attempt had failed and the army stood with him", "the army stood with him"):
+        for v in map(json.loads, run(["verify", claim, "--db", reported_db, "--format", "jsonl"]).stdout.splitlines()):
+            if v["quote"] and v["quote"]["kind"] == "indirect":
+                assert v["verdict"] == PARAPHRASE, (claim, v)
+
+
+def test_verify_quotations_keep_priority_over_reported_speech(run, reported_db):
+    # the quotation has "has", the reported speech "had": the quotation still comes first
+    out = run(["verify", "the coup attempt had failed", "--db", reported_db, "--format", "jsonl"]).stdout
+    got = [(v["verdict"], v["quote"]["id"]) for v in map(json.loads, out.splitlines())]
+    assert got == [("altered", 8), (PARAPHRASE, 6)]
+    out = run(["verify", "The coup attempt has failed", "--db", reported_db, "--format", "jsonl"]).stdout
+    assert [(v["verdict"], v["quote"]["id"]) for v in map(json.loads, out.splitlines())][0] == ("exact", 8)
+    lines = run(["verify", "the coup attempt had failed", "--db", reported_db]).stdout.splitlines()
+    assert [line for line in lines if line[:2] in ("1.", "2.")] == [
+        "1. altered (similarity 0.800)", "2. paraphrase: reported, not quoted (similarity 1.000)"]
+
+
+def test_verify_a_paraphrase_credited_to_someone_else(run, reported_db):
+    out = run(["verify", "the coup attempt had failed and the army stood with him", "--speaker", "Jane Smith",
+               "--db", reported_db, "--format", "jsonl"]).stdout
+    [v] = [json.loads(line) for line in out.splitlines()]
+    assert v["verdict"] == PARAPHRASE
+    assert v["note"].startswith("misattributed: the store credits Nicol\u00e1s Maduro, not Jane Smith; reported speech")

@@ -176,3 +176,29 @@ def test_serve_refuses_what_it_cannot_serve(run, tmp_path, filled_db):
     assert result.exit_code == 1 and "quotes db upgrade" in result.stderr and result.stderr.count("\n") == 1
     assert sqlite3.connect(old).execute("select version_num from alembic_version").fetchone() == ("0001",)
     assert not os.path.exists(str(old) + "-journal")
+
+
+def test_reported_speech_has_a_style_of_its_own_and_no_marks(reported_db):
+    from conftest import ARTICLE_C
+
+    ds = build(reported_db)
+    tree = page(get(ds, "/-/quotes/quote/6"))
+    article = tree.xpath('//*[@id="article"]')[0]
+    assert article.text_content() == ARTICLE_C  # nothing added: no quote marks around reported speech
+    marked = {el.get("id"): el for el in article.xpath('.//span[contains(@class, "quote")]')}
+    assert sorted(marked) == ["q6", "q7", "q8"]
+    assert marked["q6"].get("class").split() == ["quote", "kind-indirect", "focus"]
+    assert marked["q6"].text_content() == "the coup attempt had failed and the army stood with him"
+    assert marked["q6"].get("title") == "#6 indirect (reported speech, no quote marks) \u00b7 Nicol\u00e1s Maduro"
+    assert "kind-direct" in marked["q8"].get("class")
+    assert text_of(tree, "focus-text") == "the coup attempt had failed and the army stood with him"
+    assert text_of(tree, "focus-reported").startswith("Reported speech:")
+    assert not page(get(ds, "/-/quotes/quote/8")).xpath('//*[@id="focus-reported"]')
+    assert tree.xpath('//*[contains(@class, "legend")]//span[contains(@class, "kind-indirect")]')
+    if verify_module() is None:
+        return
+    tree = page(get(ds, "/-/quotes/verify?claim=the+talks+were+over"))
+    [first] = tree.xpath('//*[@id="verdicts"]//article')
+    assert first.get("class") == "verdict verdict-paraphrase-reported-not-quoted"
+    assert first.xpath('.//*[@class="verdict-word"]')[0].text_content() == "paraphrase: reported, not quoted"
+    assert "the words are" not in first.text_content()
