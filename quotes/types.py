@@ -162,11 +162,6 @@ class Quote:
     def text(self) -> str:
         return self.content.text
 
-    @property
-    def reported(self) -> bool:
-        """Reported speech (kind ``indirect``): the reporter's words, not a quotation."""
-        return self.kind == INDIRECT
-
     def to_dict(self, document: Document | None = None, id: int | None = None) -> dict[str, Any]:
         """The JSON object of the CLI contract (``quotes extract --format jsonl``)."""
         return {

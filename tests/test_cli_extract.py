@@ -245,4 +245,7 @@ def test_eval_and_cluster_extract_pass_no_indirect_on(run, tmp_path, monkeypatch
                     *flag]).exit_code == 0
         assert calls.pop()["indirect"] is want
     assert distributed.Job(db="x", engine="rules", indirect=False).key == ("rules", None, None, False)
+    monkeypatch.setattr(distributed, "_EXTRACTORS", {})  # this process's, put back after the test
+    monkeypatch.setattr(distributed, "_LOADS", 0)
     assert distributed.worker_extractor("rules", None, None, False).indirect is False
+    assert distributed.worker_extractor("rules", None, None).indirect is True

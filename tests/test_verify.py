@@ -445,3 +445,21 @@ def test_a_closer_quote_has_no_rival(tie_store):
     assert [(v.verdict, v.hit.text, v.note) for v in got[:2]] == [
         ("altered", "We need change now,", None), ("altered", "We need change now,", None)]
     assert all(v.hit.text != "We need jobs now," or v.similarity < got[0].similarity for v in got)
+
+
+def test_reported_speech_is_no_rival_of_a_quotation(tmp_path):
+    # issue 17: an altered quotation is tied only with quotations; the reported speech that
+    # differs from the claim as little is a paraphrase after it, with no tie note on either
+    from conftest import reported
+
+    text = ("\u201cThe talks with the union were off,\u201d Ruiz said.\n\n"
+            "The talks with the union were over, the ministry said.\n")
+    doc = Document.from_text(text, path="t.txt")
+    store = Store(str(tmp_path / "q.db"))
+    store.add(doc, [quote(text, "\u201cThe talks with the union were off,\u201d"),
+                    reported(text, "The talks with the union were over")], "rules")
+    got = verify(store, "The talks with the union were done")
+    assert [(v.verdict, v.match, v.hit.kind) for v in got] == [
+        ("altered", "altered", "direct"), ("paraphrase: reported, not quoted", "altered", "indirect")]
+    assert got[0].note is None
+    assert "differ" not in (got[1].note or "") and got[1].note.startswith("reported speech: ")

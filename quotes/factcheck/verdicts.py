@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import QuotesError
-from ..types import INDIRECT, Span
+from ..types import Span
 
 # A claim whose best match is reported speech (a stored quote of kind ``indirect``: the
 # reporter's words, no quote marks) is a paraphrase, whatever its words: never ``exact``.
@@ -70,11 +70,6 @@ class Hit:
     @property
     def text(self) -> str:
         return self.content.text
-
-    @property
-    def reported(self) -> bool:
-        """Reported speech (kind ``indirect``): no quote marks, ``span`` is ``content``."""
-        return self.kind == INDIRECT
 
     def to_dict(self) -> dict[str, Any]:
         def sp(s: Span | None) -> dict[str, Any] | None:

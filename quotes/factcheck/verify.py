@@ -23,9 +23,11 @@ best matches, each a :class:`Verdict`:
 * ``not found``: nothing close enough.
 
 Quotations come first: a match with a stored quotation (in quote marks)
-ranks above any match with reported speech, and a claim is stitched from
-quotations only, so the verdicts on quoted words are those of a store
-without reported speech; the paraphrases follow.
+ranks above any match with reported speech, a claim is stitched from
+quotations only and an altered quotation's rivals are quotations, so
+reported speech never takes a quotation's place; the paraphrases follow.
+(The chance bar of ``altered`` counts every stored quote's words, reported
+speech included.)
 
 Matches are ranked by the share of words that line up, then by how close
 the stored span's length is to the claim's (a six-word claim with one word
@@ -138,13 +140,14 @@ def _rivals(aligned: list[tuple[_Row, _Align]]) -> dict[int, int]:
     the claim exactly as well (same rank, same similarity): "It's walrus," is
     "It's fine," altered as much as "It's unanimous,", and no word says which.
     Copies of one quote (the same words stored in several documents) are one
-    quote, not a rival. Keyed by ``id()`` of the alignment."""
+    quote, not a rival; quotations rival quotations only, reported speech reported
+    speech. Keyed by ``id()`` of the alignment."""
     groups: dict[tuple, set[tuple[str, ...]]] = {}
     for row, a in aligned:
         if a.match == "altered":
-            groups.setdefault((a.rank, round(a.similarity, 3)), set()).add(row.keys)
-    return {id(a): len(groups[(a.rank, round(a.similarity, 3))]) - 1
-            for _, a in aligned if a.match == "altered"}
+            groups.setdefault((row.kind == INDIRECT, a.rank, round(a.similarity, 3)), set()).add(row.keys)
+    return {id(a): len(groups[(row.kind == INDIRECT, a.rank, round(a.similarity, 3))]) - 1
+            for row, a in aligned if a.match == "altered"}
 
 
 def _tie_note(rivals: int) -> str | None:
