@@ -94,6 +94,9 @@ NO_OUTLET = [
     # a statement named only after a quote does not reach back to it
     ("“We will bring these reforms,” Lidia Thorpe said." + N + "“Sovereignty was never ceded,” Ms Thorpe "
      "said in a statement.", "“We"),
+    # a date after "released on", "published in" is no outlet
+    ("“Most voters want a referendum,” a poll released on Monday shows.", "“Most"),
+    ("“The river is dying,” says a report published in March by the water board.", "“The river"),
 ]
 
 

@@ -156,6 +156,8 @@ def agency(oc: OutletContext, d: Decision, qi: int | None, speaker: Speaker | No
             if not name or inside[0] <= m.start() < inside[1]:
                 continue
             fname = fold(name)
+            if fname.split()[0] in en.WEEKDAYS or fname.split()[0] in en.MONTHS:
+                continue  # "released on Monday", "published in March": a date, not an outlet
             newsy = _newsy(name)
             if not any_name and needle == "tel" and not newsy:
                 continue  # "told Smith" is a person, not an outlet
