@@ -10,6 +10,8 @@ function of the document, so a distributed engine can map it.
 """
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import gc
 import logging
 import os
@@ -22,6 +24,7 @@ from .finder import find_quotes
 from ..lang import en
 from .mentions import is_pronoun
 from .outlets import carry_over
+from .reported import ReportedSpeech
 from .resolve import Resolver
 from .segment import RuleSegmenter, Segmenter, paragraphs
 from .transcript import transcript_quotes
@@ -49,11 +52,12 @@ class Extractor:
     """Loads its engine once; ``extract`` may then be called for any number of documents."""
 
     def __init__(self, engine: str = DEFAULT_ENGINE, models: str | os.PathLike | None = None,
-                 sieves: str | None = None, indirect: bool = True):
+                 sieves: str | None = None, indirect: bool = False):
         parse_config(sieves)  # fail early on a bad configuration
         self.engine = engine
         self.sieves = sieves
         self.indirect = indirect  # reported speech without quote marks too (kind "indirect")
+        self.reported = ReportedSpeech() if indirect else None
         self.segmenter = make_segmenter(engine, models)
         self._rules = RuleSegmenter()
         # speaker types from stanza NER when the model directory has an NER model (Stanford's,
@@ -71,6 +75,8 @@ class Extractor:
             load()
         if self.ner is not None:
             self.ner.load()
+        if self.reported is not None:
+            self.reported.load()
 
     def sentences(self, text: str, paras: list[Span]) -> list[tuple[int, int]]:
         """Sentences of every paragraph. Paragraphs with no opening quote mark (apostrophes are
@@ -91,15 +97,17 @@ class Extractor:
 
     def extract(self, document: Document | str) -> list[Quote]:
         doc = Document.from_text(document) if isinstance(document, str) else document
-        quotes = extract_quotes(doc.text, self.sentences, self.sieves)
+        quotes = extract_quotes(doc.text, self.sentences, self.sieves, self.reported)
         return self.ner.type_speakers(doc, quotes) if self.ner is not None else quotes
 
 
-def extract_quotes(text: str, sentencer, sieves: str | None = None) -> list[Quote]:
+def extract_quotes(text: str, sentencer, sieves: str | None = None,
+                   reported: ReportedSpeech | None = None) -> list[Quote]:
+    """The quotes of ``text``; with ``reported``, its reported speech too (kind "indirect")."""
     paras = paragraphs(text)
     found = find_quotes(text, paras)
     spoken = transcript_quotes(text, paras, found)  # "SPEAKER: words" turns, in a transcript only
-    if not found:
+    if not found and reported is None:
         return spoken  # nothing else to attribute: no sentences, tokens or speech events needed
     ctx = DocContext.build(text, paras, sentencer(text, paras), found)
     ctx.kinds = [classify(ctx, qi) for qi in range(len(found))]
@@ -134,7 +142,33 @@ def extract_quotes(text: str, sentencer, sieves: str | None = None) -> list[Quot
                 continue
         quotes.append(Quote(span=f.span, content=f.content, kind=kind, closed=f.closed))
     quotes = carry_over(quotes, resolver.outlets.occasion_text, _reported_occasions(ctx, resolver))
+    if reported is not None:
+        indirect = reported.quotes(ctx, resolver)
+        quotes = _credit_inside(quotes, indirect)
+        spoken = spoken + indirect
     return sorted(quotes + spoken, key=lambda q: (q.span.start, -q.span.end)) if spoken else quotes
+
+
+def _credit_inside(quotes: list[Quote], indirect: list[Quote]) -> list[Quote]:
+    """A partial quote inside reported speech that no sieve attributed is the reported
+    speaker's words ("Ruto said the talks had been “very productive”"), and so are the words
+    quoted there that were taken for a scare quote ("According to the ministry, the strikes
+    were “precise”")."""
+    if not indirect:
+        return quotes
+    starts = [q.span.start for q in indirect]
+    out = []
+    for q in quotes:
+        k = bisect.bisect_right(starts, q.span.start) - 1
+        host = indirect[k] if k >= 0 else None
+        if q.kind in ("partial", "scare") and q.speaker is None and host is not None and host.speaker is not None \
+                and host.span.start <= q.span.start and q.span.end <= host.span.end:
+            q = dataclasses.replace(q, kind="partial", speaker=host.speaker, cue=host.cue, outlet=host.outlet, sieve="inside_reported",
+                                    confidence=host.confidence * 0.9,
+                                    explanation=(f"inside the reported speech at {host.span.start}",)
+                                    + host.explanation[1:])
+        out.append(q)
+    return out
 
 
 # Words one of which a sentence holds when it may name an outlet: only those sentences of reported
@@ -168,7 +202,7 @@ def _reported_occasions(ctx: DocContext, resolver: Resolver) -> list[tuple[int, 
 _default: Extractor | None = None
 
 
-def extract(text: str, engine: str = "rules", sieves: str | None = None, indirect: bool = True) -> list[Quote]:
+def extract(text: str, engine: str = "rules", sieves: str | None = None, indirect: bool = False) -> list[Quote]:
     """Extract the quotes of one text (library shortcut; the extractor is cached)."""
     global _default
     if _default is None or (_default.engine, _default.sieves, _default.indirect) != (engine, sieves, indirect):
