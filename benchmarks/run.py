@@ -27,6 +27,8 @@ Store: insert rate via ``Store.add_many`` (one transaction per ``--store-batch``
 a savepoint per document) and ``Store.add`` (one transaction per document); ``quotes list
 --speaker`` and ``quotes verify`` latency on a synthetic store of ``--store-quotes`` quotes.
 The bulk rate is given over the whole build and over its last tenth (the rate at full size).
+Each engine runs with reported speech off (the default) and on (``--indirect``; ``--no-indirect``
+skips those runs); the quotes column counts every kind, the indirect column the reported speech.
 The machine's load average is recorded at the start and the end: other work on it shows
 in the wall times, less in the CPU rates.
 
@@ -334,9 +336,9 @@ def bench_store(tmp: Path, nquotes: int, rng: random.Random, batch_docs: int = 1
 
 # ------------------------------------------------------------------ main
 
-def extract_cmd(corpus: Path, db: Path, engine: str, workers: int) -> list[str]:
+def extract_cmd(corpus: Path, db: Path, engine: str, workers: int, indirect: bool = False) -> list[str]:
     cmd = [QUOTES, "extract", str(corpus), "--db", str(db), "--engine", engine, "-q"]
-    return cmd + (["--workers", str(workers)] if workers > 1 else [])
+    return cmd + (["--workers", str(workers)] if workers > 1 else []) + (["--indirect"] if indirect else [])
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -372,17 +374,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                               docs, nbytes)
         engines = [e for e in args.engines.split(",") if e]
         for engine in engines:
-            for workers in sorted({1, args.workers}):
-                key = engine if workers == 1 else f"{engine} --workers {workers}"
-                say(f"{key} ...")
-                db = tmp / f"{engine}-{workers}.db"
-                runs[key] = rates(measure(extract_cmd(corpus, db, engine, workers)), docs, nbytes)
-                if db.exists():
-                    from quotes.store import Store
+            # each engine with reported speech off (the default) and on (--indirect, issue 17)
+            for indirect in (False, True) if not args.no_indirect else (False,):
+                for workers in sorted({1, args.workers}):
+                    key = (engine if workers == 1 else f"{engine} --workers {workers}") + (" --indirect" if indirect else "")
+                    say(f"{key} ...")
+                    db = tmp / f"{engine}-{workers}-{int(indirect)}.db"
+                    runs[key] = rates(measure(extract_cmd(corpus, db, engine, workers, indirect)), docs, nbytes)
+                    if db.exists():
+                        from quotes.store import Store
 
-                    st = Store(str(db))
-                    runs[key]["quotes"] = st.execute("select count(*) from quotes")[0][0]
-                    st.close()
+                        st = Store(str(db))
+                        runs[key]["quotes"] = st.execute("select count(*) from quotes")[0][0]
+                        if indirect:
+                            runs[key]["indirect"] = st.execute("select count(*) from quotes where kind = 'indirect'")[0][0]
+                        st.close()
         if "stanza" in engines and args.paragraph_scope:
             # the stanza engine as it was before windows: the model over every quote paragraph
             key = "stanza (paragraph scope)"
@@ -426,6 +432,9 @@ def ratios(runs: dict[str, Any], workers: int) -> dict[str, float]:
         r = ratio(f"{engine} --workers {workers}", engine)
         if r is not None:
             out[f"{engine} workers {workers} / 1"] = r
+        r = ratio(f"{engine} --indirect", engine)
+        if r is not None:
+            out[f"{engine} --indirect / off"] = r
     scoped = "stanza (paragraph scope)"
     if ratio(scoped, "tokenizer") is not None:
         out[f"{scoped} / tokenizer"] = ratio(scoped, "tokenizer")
@@ -438,12 +447,12 @@ def table(res: dict[str, Any]) -> str:
     lines = [f"machine: {m['cores']} cores, Python {m['python']}, load average "
              f"{m['loadavg_start'][0]:.1f} at start, {m.get('loadavg_end', [0])[0]:.1f} at end",
              f"corpus: {c['name']}: {c['articles']} articles, {c['mb']} MB", "",
-             "| run | articles/s | MB/s | wall s | CPU s | articles/CPU-s | peak RSS MB | quotes |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| run | articles/s | MB/s | wall s | CPU s | articles/CPU-s | peak RSS MB | quotes | indirect |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for key, r in res["runs"].items():
         flag = "" if r["exit"] == 0 else f" (exit {r['exit']})"
         lines.append(f"| {key}{flag} | {r['articles_per_s']} | {r['mb_per_s']} | {r['wall_s']} | {r['cpu_s']} | "
-                     f"{r['cpu_articles_per_s']} | {r['peak_rss_mb']} | {r.get('quotes', '')} |")
+                     f"{r['cpu_articles_per_s']} | {r['peak_rss_mb']} | {r.get('quotes', '')} | {r.get('indirect', '')} |")
     if res.get("ratios"):
         lines += ["", "| ratio (articles/s) | value |", "| --- | ---: |"]
         lines += [f"| {k} | {v} |" for k, v in res["ratios"].items()]
@@ -466,6 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--store-batch", type=int, default=100,
                     help="Documents (of 10 quotes) per add_many transaction building the store (default 100).")
     ap.add_argument("--no-tokenizer", action="store_true", help="Skip the whole-article tokenizer reference.")
+    ap.add_argument("--no-indirect", action="store_true", help="Skip the runs with reported speech on (--indirect).")
     ap.add_argument("--paragraph-scope", action="store_true",
                     help="Also run the stanza engine with the model over whole quote paragraphs "
                          "(QUOTES_STANZA_SCOPE=paragraphs) instead of windows around doubtful points.")
