@@ -193,26 +193,29 @@ def _reported_speech(self, document):
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_indirect_is_on_by_default_and_no_indirect_reaches_the_extractor(run, tmp_path, monkeypatch, workers):
+def test_indirect_is_off_by_default_and_the_switch_reaches_the_extractor(run, tmp_path, monkeypatch, workers):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(Extractor, "extract", _reported_speech)
     Path("r.txt").write_text(REPORTING, encoding="utf-8")
-    on = run(["extract", "r.txt", "--engine", "rules", "--workers", workers, "--db", "on.db", "--format", "jsonl"])
+    on = run(["extract", "r.txt", "--engine", "rules", "--workers", workers, "--db", "on.db", "--format", "jsonl",
+              "--indirect"])
     assert on.exit_code == 0, on.stderr
     got = [json.loads(line) for line in on.stdout.splitlines()]
     assert [(q["kind"], q["text"], q["start"], q["end"]) for q in got] == [
         ("indirect", "the coup attempt had failed", 17, 44), ("indirect", "the talks were over", 65, 84)]
     assert all(REPORTING[q["start"]:q["end"]] == q["text"] for q in got)  # the content's offsets: no marks, no "that"
-    off = run(["extract", "r.txt", "--engine", "rules", "--workers", workers, "--db", "off.db", "--no-indirect"])
-    assert (off.exit_code, off.stdout) == (0, "")
-    assert off.stderr == "1 document, 0 quotes stored; 0 skipped (unchanged); 0 errors\n"
+    for flags in ([], ["--no-indirect"]):
+        off = run(["extract", "r.txt", "--engine", "rules", "--workers", workers, "--db", "off.db", *flags])
+        assert (off.exit_code, off.stdout) == (0, "")
+        assert off.stderr in ("1 document, 0 quotes stored; 0 skipped (unchanged); 0 errors\n",
+                              "0 documents, 0 quotes stored; 1 skipped (unchanged); 0 errors\n")
 
 
 def test_indirect_quotes_store_and_read_back_as_the_contract(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(Extractor, "extract", _reported_speech)
     Path("r.txt").write_text(REPORTING, encoding="utf-8")
-    stored = run(["extract", "r.txt", "--engine", "rules", "--db", "q.db", "--format", "jsonl"]).stdout
+    stored = run(["extract", "r.txt", "--engine", "rules", "--db", "q.db", "--format", "jsonl", "--indirect"]).stdout
     assert run(["list", "--db", "q.db", "--kind", "indirect", "--format", "jsonl"]).stdout == stored
     first = json.loads(stored.splitlines()[0])
     assert first == {
@@ -233,14 +236,14 @@ def test_eval_and_cluster_extract_pass_no_indirect_on(run, tmp_path, monkeypatch
     text = "Jane Smith said the budget was balanced.\n"
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     (tmp_path / "a.gold.json").write_text(json.dumps({"document": "a.txt", "chars": len(text), "quotes": []}))
-    for flag, want in (([], True), (["--no-indirect"], False)):
+    for flag, want in (([], False), (["--indirect"], True), (["--no-indirect"], False)):
         assert run(["eval", "--gold", str(tmp_path / "a.gold.json"), "--engine", "rules", *flag]).exit_code == 0
         assert seen.pop() is want
 
     calls = []
     monkeypatch.setattr(distributed, "run_corpus", lambda *a, **kw: calls.append(kw) or distributed.ClusterResult())
     (tmp_path / "c.jsonl").write_text(json.dumps({"text": text}) + "\n", encoding="utf-8")
-    for flag, want in (([], True), (["--no-indirect"], False)):
+    for flag, want in (([], False), (["--indirect"], True), (["--no-indirect"], False)):
         assert run(["cluster-extract", str(tmp_path / "c.jsonl"), "--db", str(tmp_path / "c.db"), "-q",
                     *flag]).exit_code == 0
         assert calls.pop()["indirect"] is want
@@ -248,4 +251,4 @@ def test_eval_and_cluster_extract_pass_no_indirect_on(run, tmp_path, monkeypatch
     monkeypatch.setattr(distributed, "_EXTRACTORS", {})  # this process's, put back after the test
     monkeypatch.setattr(distributed, "_LOADS", 0)
     assert distributed.worker_extractor("rules", None, None, False).indirect is False
-    assert distributed.worker_extractor("rules", None, None).indirect is True
+    assert distributed.worker_extractor("rules", None, None).indirect is False

@@ -29,7 +29,7 @@ from .common import ENGINES, indirect_option
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 def cluster_extract(corpus: tuple[str, ...], db: str, workers: int, scheduler: str | None, engine: str,
                     models: str | None, sieves: str | None, batch_size: int, blocksize: int | None,
-                    quiet: bool, indirect: bool = True) -> None:
+                    quiet: bool, indirect: bool = False) -> None:
     """Extract .jsonl CORPUS files on a Dask cluster into --db (reruns add no duplicates)."""
     from ..scale.distributed import run_corpus
 

@@ -13,7 +13,7 @@ from .common import db_option, indirect_option, open_store
 
 
 def _extract_records(paths: list[Path], engine: str, sieves: str | None,
-                     indirect: bool = True) -> Iterator[dict[str, Any]]:
+                     indirect: bool = False) -> Iterator[dict[str, Any]]:
     from ..extract.pipeline import Extractor
     from ..types import Document
 
@@ -56,7 +56,7 @@ def explain(quote_id: int, db: str, fmt: str) -> None:
 @click.option("--sieves", default=None, help="Comma-separated sieves to run, in order.")
 @indirect_option
 def eval_cmd(gold: Path, split: str, pred: Path | None, texts: Path | None, engine: str,
-             sieves: str | None, indirect: bool = True) -> None:
+             sieves: str | None, indirect: bool = False) -> None:
     """Score the extractor against annotated news (metrics of ../shared/eval/README.md), as JSON.
 
     GOLD is PolNeAR's data folder (brat standoff), a *.gold.json file, a folder of them, or a

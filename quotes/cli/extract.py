@@ -83,7 +83,7 @@ def _encoding(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 def extract(paths: tuple[str, ...], db: str, fmt: str | None, engine: str, models: str | None,
             encoding: str | None, sieves: str | None, quiet: bool, workers: int = 1,
             time_limit: float = 0, include: tuple[str, ...] = (), allow_other_tables: bool = False,
-            indirect: bool = True) -> None:
+            indirect: bool = False) -> None:
     """Extract and store the quotes of files, directories, - (stdin) or .jsonl.
 
     Ctrl-C stops the run: what was extracted is stored, the count is printed, and running the
@@ -99,7 +99,7 @@ def extract(paths: tuple[str, ...], db: str, fmt: str | None, engine: str, model
 
 def _extract(paths: tuple[str, ...], db: str, fmt: str | None, engine: str, models: str | None,
              encoding: str | None, sieves: str | None, quiet: bool, workers: int, time_limit: float,
-             include: tuple[str, ...], allow_other_tables: bool, stats: "_Stats", indirect: bool = True) -> None:
+             include: tuple[str, ...], allow_other_tables: bool, stats: "_Stats", indirect: bool = False) -> None:
     from ..scale.parallel import ParallelExtractor
     from ..extract.pipeline import Extractor, settle_for_a_long_run
     from .progress import Progress, count_documents

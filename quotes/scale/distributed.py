@@ -68,7 +68,7 @@ class Job:
     models: str | None = None
     sieves: str | None = None
     batch_size: int = DEFAULT_BATCH
-    indirect: bool = True  # reported speech too (kind indirect), as Extractor(indirect=...)
+    indirect: bool = False  # reported speech too (kind indirect), as Extractor(indirect=...)
 
     @property
     def key(self) -> tuple[str, str | None, str | None, bool]:
@@ -101,7 +101,7 @@ _STORES: dict[str, Store] = {}
 _LOADS = 0  # extractors built in this process (the tests check it stays at one)
 
 
-def worker_extractor(engine: str, models: str | None, sieves: str | None, indirect: bool = True) -> Any:
+def worker_extractor(engine: str, models: str | None, sieves: str | None, indirect: bool = False) -> Any:
     """This process's Extractor for a configuration, built (model loaded) on first use."""
     global _LOADS
     key = (engine, models, sieves, indirect)
@@ -132,7 +132,7 @@ def _plugin_class() -> type:
 
         name = "quotes-extractor"
 
-        def __init__(self, engine: str, models: str | None, sieves: str | None, indirect: bool = True):
+        def __init__(self, engine: str, models: str | None, sieves: str | None, indirect: bool = False):
             self.engine, self.models, self.sieves, self.indirect = engine, models, sieves, indirect
 
         def setup(self, worker: Any) -> None:
@@ -142,7 +142,7 @@ def _plugin_class() -> type:
 
 
 def ExtractorPlugin(engine: str, models: str | None = None, sieves: str | None = None,
-                    indirect: bool = True) -> Any:
+                    indirect: bool = False) -> Any:
     """A ``distributed.WorkerPlugin`` that loads the extractor at worker start."""
     return _plugin_class()(engine, models, sieves, indirect)
 
@@ -252,7 +252,7 @@ def run_corpus(corpus: str | Iterable[str], db: str, workers: int = 2, engine: s
                models: str | None = None, sieves: str | None = None,
                batch_size: int = DEFAULT_BATCH, blocksize: int | None = None,
                scheduler: str | None = None, client: Any = None,
-               after_batch: Callable[[int], None] | None = None, indirect: bool = True) -> ClusterResult:
+               after_batch: Callable[[int], None] | None = None, indirect: bool = False) -> ClusterResult:
     """Extract every article of the corpus file(s) on a Dask cluster into the store ``db``.
 
     ``client`` (a ``distributed.Client``) or ``scheduler`` (its address) use an existing

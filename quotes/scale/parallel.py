@@ -74,7 +74,7 @@ class _Failure:
 
 
 def _init(engine: str, models: str | None, sieves: str | None, threads: int | None,
-          indirect: bool = True) -> None:
+          indirect: bool = False) -> None:
     """Build this worker's Extractor (and load its model) once."""
     global _WORKER
     if threads:
@@ -401,7 +401,7 @@ class ParallelExtractor:
 
     def __init__(self, engine: str = "stanza", models: str | os.PathLike | None = None,
                  sieves: str | None = None, workers: int = 2, window: int | None = None,
-                 start_method: str | None = None, chunksize: int | None = None, indirect: bool = True):
+                 start_method: str | None = None, chunksize: int | None = None, indirect: bool = False):
         if workers < 1:
             raise ValueError(f"workers must be at least 1, not {workers}")
         parse_config(sieves)  # fail early on a bad configuration, as Extractor does
