@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...lang import en
 from ...types import Span
 from ..context import DocContext
-from ..mentions import DETERMINERS, NOT_NAMES, np_after
+from ..mentions import AUX_ADVERBS, DETERMINERS, NOT_NAMES, np_after
 from .common import past_parenthesis, skip_adverbs
 
 
@@ -42,6 +42,36 @@ def _common_noun_subject(ctx: DocContext, k0: int, end: int) -> Span | None:
     return Span.of(ctx.text, toks[k0].start, toks[k - 1].end)
 
 
+# Heads of a group that do not end in -s ("Opposition leadership said", "Kenyan police warned")
+_GROUP_HEADS = frozenset("police staff people media leadership government military clergy youth".split())
+# Words in -s that are no plural noun ("Obama always says")
+_NOT_PLURALS = frozenset("always sometimes perhaps afterwards nevertheless besides thus towards was has does "
+                         "as its this".split())
+
+
+def _with_plural_head(ctx: DocContext, np: Span, end: int) -> Span:
+    """A name that only modifies the plural noun after it names no one: "Aid groups warned",
+    "Opposition parties said", "Trump supporters chanted", "White House officials said": the
+    subject is the whole phrase, up to its verb."""
+    toks = ctx.toks
+    k = k1 = ctx.tok_index(np.end)
+    if np.text.endswith(("'s", "’s", "s'", "s’")) or (k < len(toks) and toks[k].lower in ("'s", "’s")):
+        return np  # "Mr. Obama's eyes welled up": a possessor, read as the sieves always have
+    while k < len(toks) and k - k1 < 2 and toks[k].is_word and not toks[k].is_cap and toks[k].start < end \
+            and toks[k].lower not in en.FINITE_VERBS and toks[k].lower not in en.NOT_VERBS \
+            and toks[k].lower not in en.CUE_VERBS and toks[k].lower not in AUX_ADVERBS \
+            and toks[k].lower not in _NOT_PLURALS \
+            and not toks[k].lower.endswith(("ed", "ly")):
+        k += 1
+    if k == k1 or k >= len(toks) or toks[k].start > end:  # (the verb may be where the span ends)
+        return np
+    head, verb = toks[k - 1].lower, toks[k].lower
+    plural = head in _GROUP_HEADS or (head.endswith("s") and not head.endswith(("ss", "us", "is")))
+    if plural and (verb in en.FINITE_VERBS or verb in en.CUE_VERBS or verb.endswith("ed")):
+        return Span.of(ctx.text, np.start, toks[k - 1].end)
+    return np
+
+
 def _find_clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
     """The subject of a sentence: the first noun phrase, at the sentence start or after a comma,
     that a verb follows ("In early 2018, the party sent …", "Here in Columbia, Sanders stepped …")."""
@@ -70,6 +100,8 @@ def _find_clause_subject(ctx: DocContext, start: int, end: int) -> Span | None:
                                 or (t.is_cap and t.lower.endswith("ed") and nxt.lower == "by")):
             continue  # a dateline "July 25 (UPI) — …", "Led by the speaker, the rally …"
         np = np_after(text, toks, k0, end, loose=False)
+        if np is not None:
+            np = _with_plural_head(ctx, np, end)
         if np is None:
             np = _common_noun_subject(ctx, k0, end)
         if np is None:
