@@ -15,7 +15,10 @@ best matches, each a :class:`Verdict`:
 * ``altered``: words added, dropped or changed (``diff`` lists them);
 * ``stitched``: the claim joins pieces of two or more stored quotes (``parts``);
 * ``misattributed``: said, but the store credits someone other than the
-  claimed speaker (``match`` keeps the word-level verdict);
+  claimed speaker (``match`` keeps the word-level verdict); not when the store
+  has only a title the claimed person could hold, nor when the claim names only
+  a title the credited person holds in the quote's document (:mod:`.titles`):
+  the note says which;
 * ``paraphrase: reported, not quoted``: the words are reported speech (a
   stored quote of kind ``indirect``, without quote marks): what the article
   says someone said, not a quotation, so never ``exact`` even word for word
@@ -59,6 +62,7 @@ from ..store.search import Word, reading, words
 from .align import _Align
 from .candidates import MIN_PIECE, _believed, _hits, _Row, _search
 from ..types import INDIRECT
+from .titles import holder_note, never_holds
 from .verdicts import _ORDER, PARAPHRASE, Change, ClaimError, Hit, Part, Verdict, _join
 
 
@@ -104,13 +108,18 @@ def _verify(store: Any, claim: str, cwords: list[Word], speaker: str | None, lim
                 note = _join(note, "the store credits no speaker for this quote")
             elif row.speaker_id not in speaker_ids:
                 unresolved = _unresolved(store, others.get(row.speaker_id), speaker, hit)
+                held = None if unresolved else holder_note(store, speaker, hit)
                 if unresolved:  # a title, a surname or a common noun: not a different person
                     note = _join(unresolved, note)
+                elif held:  # the claim names only a title, which the stored person holds
+                    note = _join(held, note)
                 elif reported:  # still a paraphrase; who it is credited to is said first
-                    note = _join(f"misattributed: the store credits {hit.speaker}, not {speaker}", note)
+                    note = _join(f"misattributed: the store credits {hit.speaker}, not {speaker}",
+                                 never_holds(speaker, hit.speaker), note)
                 else:
                     verdict = "misattributed"
-                    note = _join(f"the store credits {hit.speaker}, not {speaker}", note)
+                    note = _join(f"the store credits {hit.speaker}, not {speaker}",
+                                 never_holds(speaker, hit.speaker), note)
         out.append(Verdict(verdict, a.similarity, claim, hit, a.match,
                            _changes(claim, cwords, row, hit, a), (), speaker, note))
     if stitched is not None:

@@ -538,6 +538,11 @@ ROLE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "veep": ("vice president", "vice-president"),
     "ex-president": ("former president",),
 }
+# Words that make a title another office than the bare title (verify, issue 18): a "Deputy
+# Prime Minister", a "former president" or a "Vice President" is not "the Prime Minister" or
+# "the President" a claim names.
+TITLE_QUALIFIERS: frozenset[str] = frozenset(
+    "deputy vice vice-president former ex ex-president late shadow assistant associate junior under".split())
 # Words a role phrase may hold besides titles and person nouns ("the Head of State").
 ROLE_PHRASE_WORDS: frozenset[str] = frozenset(
     "of the state government republic and prime vice foreign finance interior home defence defense justice "
