@@ -155,3 +155,28 @@ def test_verify_a_paraphrase_credited_to_someone_else(run, reported_db):
     [v] = [json.loads(line) for line in out.splitlines()]
     assert v["verdict"] == PARAPHRASE
     assert v["note"].startswith("misattributed: the store credits Nicol\u00e1s Maduro, not Jane Smith; reported speech")
+
+
+def test_verify_a_title_the_credited_person_holds(run, tmp_path):
+    # issue 18: "the Prime Minister said …" of a quote the store credits to the named Prime Minister
+    from quotes.extract.pipeline import Extractor
+    from quotes.store import Store
+    from quotes.types import Document
+
+    text = ("Prime Minister Jacinda Ardern spoke in Wellington on Tuesday.\n\n"
+            "\u201cWe will hold the referendum this year,\u201d Ardern told reporters.\n")
+    doc = Document.from_text(text, path="nz.txt")
+    db = str(tmp_path / "nz.db")
+    Store(db).add(doc, Extractor(engine="rules").extract(doc), "rules")
+    result = run(["verify", "We will hold the referendum this year", "--speaker", "the Prime Minister",
+                  "--limit", "1", "--db", db])
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[3:5] == [
+        "1. exact (similarity 1.000)",
+        "   note:      unresolved: the claim names only the title 'Prime Minister'; the store credits "
+        "Jacinda Ardern, who holds it in this document (the document names 'Prime Minister Jacinda Ardern' "
+        "at 0-29)",
+    ]
+    got = json.loads(run(["verify", "We will hold the referendum this year", "--speaker", "the premier",
+                          "--db", db, "--format", "json"]).stdout)
+    assert got[0]["verdict"] == "misattributed"

@@ -207,6 +207,93 @@ def test_a_different_resolved_speaker_is_misattributed(tmp_path):
     assert top.note == "the store credits Peter Dutton, not Anthony Albanese"
 
 
+ARDERN = ("Prime Minister Jacinda Ardern spoke in Wellington on Tuesday.\n\n"
+          "\u201cWe will hold the referendum this year,\u201d Ardern told reporters.\n\n"
+          "Finance Minister Grant Robertson said the books were tight. "
+          "\u201cThe surplus will come back next year,\u201d Robertson said.\n")
+REFERENDUM = "We will hold the referendum this year"
+
+
+@pytest.fixture
+def ardern(tmp_path):
+    """An invented article stored through the extractor: Ardern is named with her title."""
+    doc = Document.from_text(ARDERN, path="nz.txt")
+    store = Store(str(tmp_path / "nz.db"))
+    store.add(doc, Extractor(engine="rules").extract(doc), "rules")
+    return store
+
+
+def test_a_title_the_credited_person_holds_is_unresolved_not_misattributed(ardern):
+    # the reverse of the case above (issue 18): the claim names only the title, the store the person
+    for claimed, title in (("Prime Minister", "Prime Minister"), ("the prime minister", "prime minister")):
+        top = verify(ardern, REFERENDUM, speaker=claimed)[0]
+        assert (top.verdict, top.match, top.hit.speaker) == ("exact", "exact", "Jacinda Ardern")
+        assert top.note == (f"unresolved: the claim names only the title '{title}'; the store credits "
+                            "Jacinda Ardern, who holds it in this document (the document names "
+                            "'Prime Minister Jacinda Ardern' at 0-29)")
+    # a role phrase that stands for the title (en.ROLE_SYNONYMS)
+    top = verify(ardern, REFERENDUM, speaker="the head of government")[0]
+    assert top.verdict == "exact" and top.note.startswith(
+        "unresolved: the claim names only the title 'head of government'; the store credits Jacinda Ardern")
+    # altered words keep the word-level verdict and the note
+    top = verify(ardern, "We will hold the plebiscite this year", speaker="the Prime Minister")[0]
+    assert top.verdict == "altered" and top.note.startswith("unresolved: the claim names only the title")
+
+
+def test_a_title_the_credited_person_is_not_given_stays_misattributed(ardern):
+    # a different person, named with another title
+    top = verify(ardern, "The surplus will come back next year", speaker="the Prime Minister")[0]
+    assert (top.verdict, top.match, top.hit.speaker) == ("misattributed", "exact", "Grant Robertson")
+    assert top.note == ("the store credits Grant Robertson, not the Prime Minister; the document never "
+                        "names Grant Robertson with the title 'Prime Minister'")
+    # "premier" is not "prime minister" (a state's premier is not the country's prime minister)
+    top = verify(ardern, REFERENDUM, speaker="the premier")[0]
+    assert top.verdict == "misattributed"
+    assert top.note.endswith("the document never names Jacinda Ardern with the title 'premier'")
+
+
+def test_a_deputy_or_a_person_never_given_the_title_is_not_the_title(tmp_path):
+    (tmp_path / "deputy").mkdir()
+    store = speaker_said(tmp_path / "deputy", "Grant Robertson", "person", "Robertson",
+                         "Deputy Prime Minister Grant Robertson spoke in Wellington.\n\n")
+    top = verify(store, REFERENDUM, speaker="the Prime Minister")[0]
+    assert top.verdict == "misattributed"
+    top = verify(store, REFERENDUM, speaker="the deputy prime minister")[0]
+    assert top.verdict == "exact" and top.note.startswith("unresolved: the claim names only the title")
+    store = speaker_said(tmp_path, "Peter Dutton", "person", "Peter Dutton",
+                         "Prime Minister Anthony Albanese spoke in Canberra.\n\n")
+    top = verify(store, REFERENDUM, speaker="Prime Minister")[0]
+    assert (top.verdict, top.note) == ("misattributed", "the store credits Peter Dutton, not Prime Minister; "
+                                       "the document never names Peter Dutton with the title 'Prime Minister'")
+
+
+def test_a_spokesman_the_document_names_with_his_ministry(tmp_path):
+    lead = "Chinese Foreign Ministry spokesman Wang Wenbin spoke in Beijing on Monday.\n\n"
+    store = speaker_said(tmp_path, "Wang Wenbin", "person", "Wang", lead)
+    for claimed in ("the foreign ministry spokesman", "the ministry's spokesperson"):
+        top = verify(store, REFERENDUM, speaker=claimed)[0]
+        assert top.verdict == "exact", claimed
+        assert top.note.endswith("the store credits Wang Wenbin, who holds it in this document (the document "
+                                 "names 'Chinese Foreign Ministry spokesman Wang Wenbin' at 0-46)")
+    top = verify(store, REFERENDUM, speaker="the defence ministry spokesman")[0]
+    assert top.verdict == "misattributed"
+
+
+def test_an_apposition_or_the_stored_mention_gives_the_title(tmp_path):
+    (tmp_path / "a").mkdir()
+    store = speaker_said(tmp_path / "a", "Jacinda Ardern", "person", "Ardern",
+                         "Jacinda Ardern, New Zealand\u2019s prime minister, spoke on Tuesday.\n\n")
+    top = verify(store, REFERENDUM, speaker="the Prime Minister")[0]
+    assert top.verdict == "exact"
+    assert top.note.endswith("(the document names 'Jacinda Ardern, New Zealand\u2019s prime minister' at 0-44)")
+    # the extractor linked "the Prime Minister" to her: the store's mention is the evidence
+    store = speaker_said(tmp_path, "Jacinda Ardern", "person", "the Prime Minister",
+                         "Jacinda Ardern arrived in Auckland.\n\n")
+    top = verify(store, REFERENDUM, speaker="Prime Minister")[0]
+    assert top.verdict == "exact"
+    assert top.note.endswith("(the store links 'the Prime Minister' at 78-96 to Jacinda Ardern)")
+
+
 def test_not_found(seeded):
     store, _ = seeded
     got = verify(store, "Pigs will fly over Caracas before the election")
