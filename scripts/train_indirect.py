@@ -28,7 +28,8 @@ vocabularies) is produced by this script. It:
 
 Training and inference cannot drift apart: the words, their features and the sentences are
 the product's own functions, imported, not copies. Nothing is downloaded. The shipped model
-was trained with ``--final`` (about ten minutes on one core)::
+was trained with ``--final`` (about 13 minutes on one core; rerun with torch 2.13 on one
+thread it gives the shipped weights bit for bit)::
 
     OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python scripts/train_indirect.py --final
     .venv/bin/python scripts/train_indirect.py --holdout 84          # choose epochs and threshold

@@ -108,3 +108,26 @@ def test_shipped_vocabulary_is_what_the_script_builds_from_polnear_train():
     assert set(shipped) == {"args", "word", "suf", "shape", "char"}
     for key in ("word", "suf", "shape", "char"):
         assert vocab[key] == shipped[key], key
+
+
+def test_export_is_what_the_products_tagger_reads(tmp_path):
+    """An untrained small network, exported, gives in numpy the probabilities torch gives."""
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    docs = [{"text": TEXT, "sentences": [(ti.words(TEXT, s, e), None) for s, e in ti.sentences(TEXT)]}] * 2
+    vocab = ti.vocabularies(docs)
+    args = ti.parse_args(["--hidden", "5", "--wdim", "6", "--out", str(tmp_path)])
+    model = ti.build_model(vocab, args).eval()
+    ti.export(model, vocab, args, tmp_path)
+    meta = json.loads((tmp_path / "tagger.json").read_text(encoding="utf-8"))
+    assert set(meta) == {"args", "word", "suf", "shape", "char"} and meta["args"]["layers"] == 1
+    sentence = [TEXT[a:b] for a, b in ti.words(TEXT, 0, TEXT.index("."))] + ["unseen"]
+    got = tagger.Tagger(tmp_path / "tagger").probabilities([sentence])[0]
+    feats = ti.examples([{"text": " ".join(sentence),
+                          "sentences": [(ti.words(" ".join(sentence), 0, len(" ".join(sentence))),
+                                         {layer: [0] * len(sentence) for layer in ti.LAYERS})]}], vocab)
+    W, S, H, L, _ = ti.batch_tensors(feats)
+    with torch.no_grad():
+        want = torch.softmax(model(W, S, H, L), -1)[0].numpy()
+    assert got.shape == (len(sentence), 3, 3)
+    assert abs(got - want).max() < 1e-5
