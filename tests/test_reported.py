@@ -182,3 +182,19 @@ def test_content_around_its_cue_is_one_attribution():
     sources = [0, 0, 0, 1, 0, 0, 0, 0, 0]
     (att,) = group(ws, content, cues, sources)
     assert (att.content, att.cue, att.source) == ((0, 8), (4, 5), (3, 4))
+
+
+def test_the_command_line_runs_one_blas_thread_a_process_unless_told():
+    """A BLAS pool per process spun a second core for the tagger's small products and fought
+    --workers for the cores (benchmarks/run.py); the user's own setting wins."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import quotes.cli, os, sys; print(os.environ['OPENBLAS_NUM_THREADS'], 'numpy' in sys.modules)"
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["1", "False"]  # set before numpy loads
+    out = subprocess.run([sys.executable, "-c", code], env=dict(env, OPENBLAS_NUM_THREADS="3"),
+                         capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["3", "False"]

@@ -9,12 +9,20 @@ below, one line each.
 """
 from __future__ import annotations
 
+import os
 import sys
 
-import click
+# One BLAS thread a process, set before anything loads numpy: the reported-speech tagger's
+# products are small, and a BLAS pool per process spun a second core for nothing and fought
+# --workers for the cores (benchmarks/run.py: rules --indirect 31 CPU seconds for 16 wall,
+# two workers 65 for 33). A value the user sets wins.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-from . import browse, cluster, db, evaluate, extract, models, serve, verify
-from .common import QuotesGroup, setup_logging
+import click  # noqa: E402
+
+from . import browse, cluster, db, evaluate, extract, models, serve, verify  # noqa: E402
+from .common import QuotesGroup, setup_logging  # noqa: E402
 
 
 @click.group(cls=QuotesGroup)
