@@ -2,6 +2,14 @@
 
     .venv/bin/python benchmarks/linearity.py                 # all cases, 3 doublings from 16 KB
     .venv/bin/python benchmarks/linearity.py --base 64000 --steps 2 --cases prose_one_document
+    .venv/bin/python benchmarks/linearity.py --big           # ONE document of 5 MB and of 50 MB
+    .venv/bin/python benchmarks/linearity.py --big --sizes 5e6,25e6,50e6 --engine stanza --cli
+
+``--big`` runs each size in a fresh process and reports its time and peak RSS (issue 19:
+50 MB must take under 10 times the time of 5 MB, in under 1 GB, with the rules engine): the
+extractor on one document in process (``extract``), and with ``--cli`` the whole command
+on that document as one JSONL line (``quotes extract big.jsonl``: reading, extraction,
+the store and its full-text index), measured with ``os.wait4``.
 
 For each case the rules extractor runs on inputs of size base, 2*base, 4*base, ... and the
 table shows the seconds and the ratio to the previous size: about 2 is linear, about 4 is
@@ -21,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from quotes.extract.pipeline import Extractor
+from quotes.extract.pipeline import Extractor, settle_for_a_long_run
 from quotes.types import Document
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -84,13 +92,104 @@ def timed(ex: Extractor, texts: list[str]) -> tuple[float, int]:
     return best, n
 
 
+BIG_CASES = ("prose_one_document", "quote_said_one_paragraph")
+
+
+def _child(case: str, size: int, engine: str) -> None:
+    """In a fresh process: build the document, extract it once, print what it cost (JSON)."""
+    import json
+    import resource
+
+    parts = CASES[case](size)
+    text = parts[0] if len(parts) == 1 else "".join(parts)  # (no second copy of a 50 MB text)
+    del parts
+    ex = Extractor(engine=engine)
+    ex.load()
+    ex.extract("warm up: “yes,” he said.")
+    settle_for_a_long_run()  # as `quotes extract` does
+    doc = Document.from_text(text)
+    start = time.perf_counter()
+    found = ex.extract(doc)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+    print(json.dumps({"seconds": seconds, "quotes": len(found), "chars": len(text), "peak": peak}))
+
+
+def _cli(case: str, size: int, engine: str, tmp: Path) -> dict:
+    """``quotes extract`` on the document as one JSONL line, in a child process (os.wait4)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    src, db = tmp / f"{case}-{size}.jsonl", tmp / f"{case}-{size}.db"
+    src.write_text(json.dumps({"id": "big", "text": "".join(CASES[case](size))}, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "quotes.cli", "extract", str(src), "--engine", engine,
+                             "--db", str(db), "-q", "--timeout", "0"], stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if status:
+        raise SystemExit(f"quotes extract failed ({status}): {err[-500:]}")
+    src.unlink()
+    for p in tmp.glob(f"{db.name}*"):
+        p.unlink()
+    return {"seconds": seconds, "peak": usage.ru_maxrss * 1024}
+
+
+def big(sizes: list[int], engine: str, cli: bool, cases: list[str]) -> None:
+    import json
+    import subprocess
+    import sys
+    import tempfile
+
+    print(f"one document, {engine} engine; each size in a fresh process")
+    head = f"{'case':<26} {'what':<8} " + " ".join(f"{n / 1e6:>9,.0f} MB {'':>10}" for n in sizes)
+    print(head + "  verdict")
+    with tempfile.TemporaryDirectory() as tmp:
+        for case in cases:
+            rows: dict[str, list[dict]] = {"extract": [], "cli": []}
+            for n in sizes:
+                done = subprocess.run([sys.executable, __file__, "--child", case, str(n), engine],
+                                      capture_output=True, text=True, check=True)
+                rows["extract"].append(json.loads(done.stdout.splitlines()[-1]))
+                if cli:
+                    rows["cli"].append(_cli(case, n, engine, Path(tmp)))
+            for what, got in rows.items():
+                if not got:
+                    continue
+                cells = [f"{g['seconds']:7.1f}s {g['peak'] / 2 ** 20:6,.0f} MB" for g in got]
+                ratio = got[-1]["seconds"] / got[0]["seconds"] if got[0]["seconds"] > 0 else 0
+                size_ratio = sizes[-1] / sizes[0]
+                ok = ratio < size_ratio * 2 and got[-1]["peak"] < 2 ** 30
+                verdict = (f"x{ratio:.1f} time for x{size_ratio:.0f} size, peak {got[-1]['peak'] / 2 ** 20:,.0f} MB: "
+                           + ("near-linear" if ok else "SUPERLINEAR or too big"))
+                print(f"{case:<26} {what:<8} " + " ".join(f"{c:>22}" for c in cells) + f"  {verdict}", flush=True)
+
+
 def main() -> None:
+    import sys
+
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        _child(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+        return
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--base", type=int, default=16_000, help="first input size in characters")
     ap.add_argument("--steps", type=int, default=3, help="how many doublings")
     ap.add_argument("--max-seconds", type=float, default=60.0, help="stop doubling a case after a run this long")
     ap.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
+    ap.add_argument("--big", action="store_true", help="one document of each of --sizes, in fresh processes: "
+                                                          "time and peak RSS")
+    ap.add_argument("--sizes", default="5e6,50e6", help="--big: document sizes in characters (default 5e6,50e6)")
+    ap.add_argument("--engine", default="rules", choices=("rules", "stanza"), help="--big: the engine")
+    ap.add_argument("--cli", action="store_true", help="--big: also the whole `quotes extract` on a JSONL line")
     args = ap.parse_args()
+    if args.big:
+        big([int(float(x)) for x in args.sizes.split(",")], args.engine, args.cli,
+            [c for c in args.cases if c in BIG_CASES] if args.cases != list(CASES) else list(BIG_CASES))
+        return
     ex = Extractor(engine="rules")
     ex.extract("warm up: “yes,” he said.")
     print(f"{'case':<26} " + " ".join(f"{args.base * 2 ** k:>16,}" for k in range(args.steps + 1)) + "  verdict")
