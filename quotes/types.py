@@ -55,6 +55,37 @@ _new = object.__new__
 _set_start, _set_end, _set_text = Span.start.__set__, Span.end.__set__, Span.text.__set__  # type: ignore[attr-defined]
 
 
+class SourceSpan(Span):
+    """A :class:`Span` that reads its text from the source text when asked, instead of holding
+    a copy: a document's paragraphs are not a second copy of a 50 MB document. Equal to,
+    hashed and pickled as the plain Span it stands for."""
+
+    __slots__ = ("_source",)
+
+    def __init__(self, source: str, start: int, end: int) -> None:  # noqa: D107
+        _set_start(self, start)
+        _set_end(self, end)
+        _set_source(self, source)
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        return self._source[self.start:self.end]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Span):
+            return NotImplemented
+        return (self.start, self.end, self.text) == (other.start, other.end, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.text))
+
+    def __repr__(self) -> str:
+        return f"Span(start={self.start!r}, end={self.end!r}, text={self.text!r})"
+
+
+_set_source = SourceSpan._source.__set__  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Document:
     """A decoded article. ``sha256`` is of the raw bytes it was read from.

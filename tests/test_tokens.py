@@ -44,7 +44,7 @@ def test_lazy_tokens_read_as_a_list(text: str, data: st.DataObject) -> None:
     plain = tokens(text)
     n = len(plain)
     assert len(lazy) == n
-    assert lazy.starts == [t.start for t in plain]
+    assert list(lazy.starts) == [t.start for t in plain]
     assert lazy.lowers == [t.lower for t in plain]
     for _ in range(5):
         k = data.draw(st.integers(-n - 2, n + 1))
@@ -111,3 +111,34 @@ def test_apostrophes_inside_words_open_and_close_nothing(text: str) -> None:
         for at in (f.span.start, f.span.end - 1):
             if text[at] in "’'" and 0 < at < len(text) - 1:
                 assert not (text[at - 1].isalnum() and text[at + 1].isalnum()), (text, f)
+
+
+@SETTINGS
+@given(TEXTS, st.integers(1, 12))
+def test_a_text_split_in_chunks_has_the_tokens_of_the_whole(text: str, chunk: int) -> None:
+    """tokenise splits a long text a megabyte at a time, at a space: the same tokens (issue 19,
+    item 9: a 50 MB document's pieces never all exist at once)."""
+    from quotes.extract import tokens as module
+
+    whole = tokenise(text)
+    saved = module.CHUNK
+    module.CHUNK = chunk
+    try:
+        parts = tokenise(text)
+    finally:
+        module.CHUNK = saved
+    assert (list(parts.starts), list(parts.ends), parts.words, parts.lowers) == (
+        list(whole.starts), list(whole.ends), whole.words, whole.lowers)
+
+
+def test_tokens_of_a_long_text_are_the_same_built_again_as_kept(monkeypatch):
+    from quotes.extract import tokens as module
+
+    text = "“We will win,” said Jane Smith. " * 50
+    kept = tokenise(text)
+    monkeypatch.setattr(module, "CACHE_TOKENS", 10)
+    rebuilt = tokenise(text)
+    assert rebuilt._made is None and kept._made is not None
+    assert list(rebuilt) == list(kept) and [rebuilt[-1], rebuilt[3]] == [kept[-1], kept[3]]
+    with pytest.raises(IndexError):
+        rebuilt[len(kept)]

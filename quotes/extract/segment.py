@@ -13,7 +13,7 @@ from typing import Protocol
 
 import regex
 
-from ..types import Span
+from ..types import SourceSpan, Span
 
 
 # ---------------------------------------------------------------- fast twins of regex patterns
@@ -30,9 +30,13 @@ _PLANE = "".join(map(chr, range(0x10000)))  # lone surrogates too: a str may hol
 _PATTERN_PIECE = regex.compile(r"\\[pP]\{\w+\}|\\.|\[\^?\]?|\]|[^\\\[\]]+", regex.S)
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
 def in_bmp(text: str) -> bool:
-    """Does ``text`` stay within the Basic Multilingual Plane (no character beyond U+FFFF)?"""
-    return text.isascii() or len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
+    """Does ``text`` stay within the Basic Multilingual Plane (no character beyond U+FFFF)?
+    (A scan, not an encoding: a 50 MB text is not copied to find out.)"""
+    return text.isascii() or _ASTRAL.search(text) is None
 
 
 @functools.cache
@@ -142,7 +146,7 @@ def _add_trimmed(text: str, start: int, end: int, out: list[Span]) -> None:
     while end > start and text[end - 1].isspace():
         end -= 1
     if end > start:
-        out.append(Span.of(text, start, end))
+        out.append(SourceSpan(text, start, end))  # (no copy of the paragraph's text)
 
 
 class Segmenter(Protocol):
