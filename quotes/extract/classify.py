@@ -93,7 +93,7 @@ def classify(ctx: DocContext, qi: int) -> str:
         return "partial" if n > 3 else "scare"  # North Korea Sends Maduro ‘Invariable Support’
     if credited.match(text, q.span.end, q.span.end + 40):
         return "title"  # “Posthumous books could come with …,” by Boston Globe's Joseph P. Kahn
-    line_start = text.rfind("\n", 0, q.span.start) + 1
+    line_start = text.rfind("\n", s, q.span.start) + 1  # (a line break before s changes nothing below)
     if n >= 2 and not text[max(s, line_start):q.span.start].strip() \
             and _DASH_CREDIT.match(text, q.span.end, q.span.end + 80):
         return "direct"  # “Maybe we can build a wall around him.” ― Steve Quinlan

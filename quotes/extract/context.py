@@ -70,8 +70,8 @@ class DocContext:
     # rule that reads only a word of a token reads it there, and no Token object is built
     words: list[str] = field(default_factory=list)
     lowers: list[str] = field(default_factory=list)
-    in_quote: list[bool] = field(default_factory=list)
-    outside: list[bool] = field(default_factory=list)  # the same, negated: what outside_tokens reads
+    in_quote: bytearray = field(default_factory=bytearray)  # 1 for a token inside an outer quote
+    outside: bytearray = field(default_factory=bytearray)  # the same, negated: what outside_tokens reads
     _events: list[SpeechEvent] | None = None  # the speech events, found on first use: see ``events``
     _sent_starts: list[int] = field(default_factory=list)
     _event_starts: list[int] = field(default_factory=list)
@@ -92,16 +92,17 @@ class DocContext:
         ctx._sent_starts = [s for s, _ in ctx.sentences]
         ctx._para_starts = [p.start for p in paragraphs]
         # which tokens stand inside an outer quote
-        ctx.in_quote = [False] * len(ctx.toks)
-        ctx.outside = [True] * len(ctx.toks)
+        # (bytes, not lists of booleans: a byte a token instead of eight, read the same way)
+        ctx.in_quote = bytearray(len(ctx.toks))
+        ctx.outside = bytearray(b"\x01") * len(ctx.toks)
         for q in quotes:
             if q.depth:
                 continue
             a = bisect.bisect_left(ctx._tok_starts, q.span.start)
             b = bisect.bisect_left(ctx._tok_starts, q.span.end)
             if b > a:
-                ctx.in_quote[a:b] = [True] * (b - a)
-                ctx.outside[a:b] = [False] * (b - a)
+                ctx.in_quote[a:b] = b"\x01" * (b - a)
+                ctx.outside[a:b] = bytes(b - a)
         ctx._cue_tokens = [k for k in _cue_word_indices(toks.lowers) if not ctx.in_quote[k]]
         return ctx
 
@@ -166,18 +167,37 @@ class DocContext:
         """Index of the first token starting at or after ``offset``."""
         return bisect.bisect_left(self._tok_starts, offset)
 
+    def quote_starts_between(self, start: int, end: int) -> bool:
+        """Does a quote start in ``[start, end)``? (Log time: the quotes are in order of start.)"""
+        starts = self.__dict__.get("_quote_starts")
+        if starts is None:
+            starts = self._quote_starts = sorted(q.span.start for q in self.quotes)
+        k = bisect.bisect_left(starts, start)
+        return k < len(starts) and starts[k] < end
+
     def outside_tokens(self, start: int, end: int, first: int | None = None,
                        last: int | None = None) -> list[int]:
         """Indices of the tokens in ``[start, end)`` outside quotes; only the ``first`` or
         ``last`` few of them when asked (a number below one counts as one)."""
         a, b = self.tok_index(start), self.tok_index(end)
-        if first is not None:
-            outside = itertools.compress(range(a, b), self.outside[a:b])
-            return list(itertools.islice(outside, max(first, 1)))
+        flags = self.outside
+        if first is not None:  # (read from a on: no copy of a long stretch for its first few)
+            out, want = [], max(first, 1)
+            for k in range(a, b):
+                if flags[k]:
+                    out.append(k)
+                    if len(out) == want:
+                        break
+            return out
         if last is not None:
-            outside = itertools.compress(range(b - 1, a - 1, -1), reversed(self.outside[a:b]))
-            return list(itertools.islice(outside, max(last, 1)))[::-1]
-        return list(itertools.compress(range(a, b), self.outside[a:b]))
+            out, want = [], max(last, 1)
+            for k in range(b - 1, a - 1, -1):
+                if flags[k]:
+                    out.append(k)
+                    if len(out) == want:
+                        break
+            return out[::-1]
+        return list(itertools.compress(range(a, b), flags[a:b]))
 
     def has_cue_word(self, start: int, end: int) -> bool:
         """Is a reporting-verb word (any use) outside quotes in ``[start, end)``? Logarithmic time."""

@@ -186,7 +186,7 @@ def find_quotes(text: str, paras: list[Span] | None = None) -> list[Found]:
         carried = []
         i = para.start
         hi = para.end
-        tags = [(m.start(), m.end()) for m in _TAG.finditer(text, para.start, para.end)] if "<" in para.text else []
+        tags = [(m.start(), m.end()) for m in _TAG.finditer(text, para.start, para.end)] if text.find("<", para.start, para.end) >= 0 else []
         while i < hi:
             mark = _MARK.search(text, i, hi)  # jump to the next mark
             if mark is None:

@@ -11,6 +11,9 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import sys
+from array import array
+from collections.abc import Sequence
 
 import regex
 
@@ -59,6 +62,39 @@ def _name_of_run(run: str) -> tuple[int, int, str] | None:
     return (s, e, " ".join(words)) if words else None
 
 
+CHUNK = 1 << 20  # characters of text split for name runs at a time
+
+
+class Runs(Sequence[tuple[int, int, str]]):
+    """The name runs of a document, ``(start, end, text)`` in order, read as a list of tuples;
+    kept as two arrays of offsets and a list of (interned) texts: a long document has a run
+    every few dozen characters, and tuples of them cost it most of its memory."""
+
+    __slots__ = ("starts", "ends", "texts")
+
+    def __init__(self, starts: Sequence[int], ends: Sequence[int], texts: list[str]):
+        self.starts, self.ends, self.texts = starts, ends, texts
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, k):  # type: ignore[override]
+        if k.__class__ is slice:
+            return list(zip(self.starts[k], self.ends[k], self.texts[k]))
+        return (self.starts[k], self.ends[k], self.texts[k])
+
+    def __iter__(self):
+        return zip(self.starts, self.ends, self.texts)
+
+    def __reversed__(self):
+        return zip(reversed(self.starts), reversed(self.ends), reversed(self.texts))
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, (Runs, list)) else NotImplemented
+
+_APPOSITION_AFTER = regex.compile(r",\s+(?:the|a|an)\s[^,.;]{1,60}")
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def _word_keys(run: str) -> tuple[str, ...]:
     """The words of a name run as the index of name runs files them: folded, possessive off;
@@ -99,11 +135,8 @@ class NameRuns:
         a, b = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
         return [n for n in self.names[a:b] if n[1] <= end]
 
-    def _name_starts_list(self) -> list[int]:
-        starts = getattr(self, "_name_starts", None)
-        if starts is None:
-            starts = self._name_starts = [n[0] for n in self.names]
-        return starts
+    def _name_starts_list(self) -> Sequence[int]:
+        return self.names.starts
 
     def apposition(self, mention: Span) -> str:
         """The mention with the words around it that describe it: up to four words before it
@@ -117,32 +150,48 @@ class NameRuns:
         while lo > 0 and k - lo < 5 and toks[lo - 1].start >= s and toks[lo - 1].text not in ".;:!?“”\"":
             lo -= 1
         hi = mention.end
-        after = regex.match(r",\s+(?:the|a|an)\s[^,.;]{1,60}", text[mention.end:min(e, mention.end + 80)])
+        after = _APPOSITION_AFTER.match(text, mention.end, min(e, mention.end + 80))
         if after:
-            hi = mention.end + after.end()
+            hi = after.end()
         start = toks[lo].start if lo < k else mention.start
         return text[start:max(hi, mention.end)]
 
     @functools.cached_property
-    def names(self) -> list[tuple[int, int, str]]:
+    def names(self) -> "Runs":
         """(start, end, text) of capitalised name runs, in order; read on first use (a document
         whose quotes name no speaker never needs them)."""
         return self._names()
 
-    def _names(self) -> list[tuple[int, int, str]]:
+    def _names(self) -> "Runs":
         """Capitalised name runs outside quotes and outside a title-cased headline."""
         # [text, run, text, run, …, text]: one call finds every run; a run starts where the
         # text before it ends
-        pieces = (bmp_twin(_NAME_RUN_SPLIT) if self.ctx.bmp else _NAME_RUN_SPLIT).split(self.ctx.text)
-        ends = list(itertools.accumulate(map(len, pieces)))
-        starts = ends[0:-1:2]
-        names: list[tuple[int, int, str] | None] = list(map(_name_of_run, pieces[1::2]))
+        # (a megabyte at a time, cut at a line break, which no run crosses: the pieces between
+        # the runs are the whole text, and a long document's would all exist at once)
+        text = self.ctx.text
+        split = (bmp_twin(_NAME_RUN_SPLIT) if self.ctx.bmp else _NAME_RUN_SPLIT).split
+        starts: list[int] = []
+        names: list[tuple[int, int, str] | None] = []
+        a = 0
+        while a < len(text):
+            b = text.find("\n", a + CHUNK)
+            b = len(text) if b < 0 else b
+            pieces = split(text[a:b])
+            ends = list(itertools.accumulate(map(len, pieces), initial=a))
+            starts += ends[1:-1:2]
+            names += map(_name_of_run, pieces[1::2])
+            del pieces, ends
+            a = b
         # runs starting in the headline or inside a quote name no speaker
         skipped = [(0, self.headline_end())] + [(q.span.start, q.span.end) for q in self.ctx.quotes if q.depth == 0]
         for a, b in skipped:
             i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
             names[i:j] = [None] * (j - i)
-        return [(s + n[0], s + n[1], n[2]) for s, n in zip(starts, names) if n is not None]
+        intern = sys.intern  # a name is named again and again: one string for each spelling
+        kept = [(s, n) for s, n in zip(starts, names) if n is not None]
+        width = "i" if len(text) < 2 ** 31 else "q"
+        return Runs(array(width, [s + n[0] for s, n in kept]), array(width, [s + n[1] for s, n in kept]),
+                    [intern(n[2]) for _, n in kept])
 
     def headline_end(self) -> int:
         """End of the first paragraph when it is a title-cased headline over a longer text."""
@@ -204,13 +253,58 @@ class NameRuns:
                 best = opened.pop()
         return best
 
+    def runs_holding(self, part: str, exact: bool = False) -> list[tuple[str, list[int]]]:
+        """The distinct name runs whose text holds ``part``, each with the indices (in
+        ``self.names``, in order) of its runs, so that a long document is not read run by run
+        for each question (which made resolution quadratic in its length).
+
+        By default they are found through the word index, by the word of ``part`` that the
+        fewest runs hold: a run that holds ``part`` only inside a longer word ("Ann Smith" in
+        "Jo-Ann Smith") is not found. ``exact``: every run whose text holds ``part`` as a
+        substring ("PAC" in "PACs"), found by one search of the runs' texts joined (in C)."""
+        cache = self.__dict__.setdefault("_holding", {})
+        if (part, exact) in cache:
+            return cache[part, exact]
+        by_text = self.__dict__.get("_runs_by_text")
+        if by_text is None:
+            by_text = {}
+            for i, n in enumerate(self.names):
+                by_text.setdefault(n[2], []).append(i)
+            self._runs_by_text = by_text
+        if exact:
+            texts = self._texts_holding(part)
+        else:
+            keys = _word_keys(part)
+            texts = [t for t in (min((self._names_with(k) for k in keys), key=len) if keys else []) if part in t]
+        found = [(t, by_text[t]) for t in texts]
+        cache[part, exact] = found
+        return found
+
+    def _texts_holding(self, part: str) -> list[str]:
+        """The distinct run texts that hold ``part``, in the order of their first appearance."""
+        joined = self.__dict__.get("_joined")
+        if joined is None:
+            texts = list(dict.fromkeys(self.names.texts))
+            offsets = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+            joined = self._joined = ("\x00".join(texts), texts, offsets)
+        big, texts, offsets = joined
+        out: list[str] = []
+        if not part or "\x00" in part:
+            return [t for t in texts if part in t]
+        i = big.find(part)
+        while i >= 0:
+            k = bisect.bisect_right(offsets, i) - 1
+            out.append(texts[k])
+            i = big.find(part, offsets[k + 1]) if k + 1 < len(offsets) else -1  # on to the next text
+        return out
+
     def _names_with(self, word: str) -> list[str]:
         """The distinct name runs that hold ``word`` (folded, possessive off), in the order of
         their first appearance."""
         index = getattr(self, "_word_index", None)
         if index is None:
             index = {}
-            for txt in dict.fromkeys([n[2] for n in self.names]):  # each run once: names repeat
+            for txt in dict.fromkeys(self.names.texts):  # each run once: names repeat
                 for key in _word_keys(txt):
                     lst = index.get(key)
                     if lst is None:

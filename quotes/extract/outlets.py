@@ -94,6 +94,14 @@ class OutletContext:
 
     def __init__(self, ctx: DocContext):
         self.ctx = ctx
+        self._spelt: dict[str, str | None] = {}
+
+    def spelt_out(self, name: str) -> str | None:
+        """:func:`_spelt_out` once per abbreviation a document uses (each reads the whole text:
+        asked for every quote, a long document took time in the square of its length)."""
+        if name not in self._spelt:
+            self._spelt[name] = _spelt_out(self.ctx.text, name)
+        return self._spelt[name]
 
     def clause(self, d: Decision, qi: int | None) -> tuple[int, int]:
         """The attribution's own clause: the sentence of the cue, outside the quote (the whole
@@ -172,7 +180,7 @@ def agency(oc: OutletContext, d: Decision, qi: int | None, speaker: Speaker | No
                               "agency"), f"outlet phrase '{ctx.text[m.start():m.start('o') + len(name)]}'"
             abbr = m.groupdict().get("abbr")
             end = m.end("abbr") + 1 if abbr else m.start("o") + len(name)
-            canonical = en.OUTLET_NAMES.get(fname) or _spelt_out(ctx.text, name) or name
+            canonical = en.OUTLET_NAMES.get(fname) or oc.spelt_out(name) or name
             return Outlet(canonical, Span.of(ctx.text, m.start("o"), end), "agency"), \
                 f"outlet phrase '{ctx.text[m.start():end]}'"
     return None

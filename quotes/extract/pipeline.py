@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import gc
+import itertools
 import logging
 import os
 
@@ -114,6 +115,12 @@ def extract_quotes(text: str, sentencer, sieves: str | None = None,
     run_sieves(ctx, sieves)
     resolver = Resolver(ctx)
     quotes: list[Quote] = []
+    around: list[Quote] = []  # the quotes so far that may still hold a later one (the rest end before it)
+
+    def add(q: Quote) -> None:
+        quotes.append(q)
+        around.append(q)
+
     for qi, f in enumerate(found):
         d = ctx.decisions[qi]
         kind = ctx.kinds[qi]
@@ -127,20 +134,24 @@ def extract_quotes(text: str, sentencer, sieves: str | None = None,
                     osteps = [f"outlet of the quote it continues ({outlet.name})"]
             expl = (f"sieve {d.sieve}: mention '{d.mention.text if d.mention else ''}'"
                     + (f", cue '{d.cue.text}'" if d.cue else ""),) + tuple(d.steps) + tuple(steps) + tuple(osteps)
-            quotes.append(Quote(span=f.span, content=f.content, kind=kind, closed=f.closed, speaker=speaker,
+            add(Quote(span=f.span, content=f.content, kind=kind, closed=f.closed, speaker=speaker,
                                 cue=d.cue, outlet=outlet, sieve=d.sieve, confidence=d.confidence, explanation=expl))
             continue
         if kind not in ("scare", "title") and f.depth and quotes:
             # a nested quote speaks with the voice of the quote around it
-            outer = next((o for o in reversed(quotes) if o.span.start <= f.span.start and o.span.end >= f.span.end
+            # (the quotes are in order of start: one that ends before this one starts holds no
+            # later one either, and is no longer looked at: a long document's nested quotes are
+            # not each compared with every quote before them)
+            around[:] = [o for o in around if o.span.end >= f.span.start]
+            outer = next((o for o in reversed(around) if o.span.start <= f.span.start and o.span.end >= f.span.end
                           and o.speaker), None)
             if outer:
-                quotes.append(Quote(span=f.span, content=f.content, kind=kind, closed=f.closed,
+                add(Quote(span=f.span, content=f.content, kind=kind, closed=f.closed,
                                     speaker=outer.speaker, cue=outer.cue, outlet=outer.outlet, sieve="nested",
                                     confidence=outer.confidence * 0.8,
                                     explanation=(f"inside the quote at {outer.span.start}",)))
                 continue
-        quotes.append(Quote(span=f.span, content=f.content, kind=kind, closed=f.closed))
+        add(Quote(span=f.span, content=f.content, kind=kind, closed=f.closed))
     quotes = carry_over(quotes, resolver.outlets.occasion_text, _reported_occasions(ctx, resolver))
     if reported is not None:
         indirect = reported.quotes(ctx, resolver)
@@ -182,13 +193,16 @@ def _reported_occasions(ctx: DocContext, resolver: Resolver) -> list[tuple[int, 
     """The outlets of reported speech outside quotes ("Musyoki, in an interview with TUKO.co.ke,
     said he met …"): (offset, speaker name, outlet) for :func:`carry_over`."""
     out = []
-    quoted = [(q.span.start, q.span.end) for q in ctx.quotes if q.depth == 0]
+    quoted = sorted((q.span.start, q.span.end) for q in ctx.quotes if q.depth == 0)
+    starts = [a for a, _ in quoted]
+    max_end = list(itertools.accumulate((b for _, b in quoted), max))  # of the quotes that start first
     for ev in ctx.events:
         s, e = ctx.sentence_of(ev.cue.start)
         if not _OUTLET_NEEDLES.search(ctx.text, s, e):
             continue
-        if any(a < e and s < b for a, b in quoted):
-            continue  # the sentence's quote speaks for itself
+        k = bisect.bisect_left(starts, e)  # the quotes starting before the sentence ends
+        if k and max_end[k - 1] > s:  # one of them ends inside it (log time: a long document has
+            continue  # as many quotes as events); the sentence's quote speaks for itself
         d = Decision("reported", ev.speaker, ev.cue, 0.0)
         speaker, _ = resolver.speaker(d, None)
         if speaker is None or is_pronoun(speaker.name):

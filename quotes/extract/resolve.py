@@ -15,6 +15,7 @@ Outlets are named by the rules of :mod:`.outlets`.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 
 import regex
@@ -226,12 +227,17 @@ class Resolver(NameRuns):
         """The person the article last named with the role: "the President" -> "The President
         of the Republic Pedro Castillo"; "the Head of State" -> a president or a king."""
         phrase = " ".join(w for w in words[1:])
-        titles = en.ROLE_SYNONYMS.get(phrase, ()) + (phrase,)
+        titles = [_title_pattern(t) for t in en.ROLE_SYNONYMS.get(phrase, ()) + (phrase,)]
+        around = self.__dict__.setdefault("_folded_appositions", {})  # each run's, read once a document
         for s, e, txt in reversed(self._names_before(mention.start)):
             # the title in the run ("President Pedro Castillo") or just before it ("Former
             # president Eduardo Frei")
-            low = fold(self.apposition(Span.of(self.ctx.text, s, e)))
-            if not any(regex.search(rf"(?<![\w-]){regex.escape(t)}(?![\w-])", low) for t in titles):
+            low = around.get(s)
+            if low is None:
+                if len(around) >= 8192:  # the runs before recent mentions, not every run of a long text
+                    around.clear()
+                low = around[s] = fold(self.apposition(Span.of(self.ctx.text, s, e)))
+            if not any(t.search(low) for t in titles):
                 continue
             name = clean_name(txt)
             if all(fold(w).strip(".") in _bare_titles() or fold(w) in en.ROLE_PHRASE_WORDS for w in name.split()):
@@ -340,12 +346,23 @@ class Resolver(NameRuns):
     def _named_at(self, full: str, before: int) -> str:
         """" (at N)": where the document names ``full``, the last name run holding it before
         ``before`` (else the first after it); empty if none does."""
-        runs = [r for r in self.names if full in r[2]]
-        if not runs:
+        holding = self.runs_holding(full)
+        if not holding:
             return ""
-        earlier = [r for r in runs if r[1] <= before]
-        run = earlier[-1] if earlier else runs[0]
+        names = self.names
+        last = -1  # the last run ending at or before ``before``, of any text holding ``full``
+        for _, idx in holding:
+            k = bisect.bisect_right(idx, self._run_index_before(before)) - 1
+            while k >= 0 and names[idx[k]][1] > before:
+                k -= 1
+            if k >= 0:
+                last = max(last, idx[k])
+        run = names[last] if last >= 0 else names[min(idx[0] for _, idx in holding)]
         return f" (at {run[0] + run[2].index(full)})"
+
+    def _run_index_before(self, offset: int) -> int:
+        """The index of the last name run that starts at or before ``offset`` (-1: none)."""
+        return bisect.bisect_right(self._name_starts_list(), offset) - 1
 
     # ------------------------------------------------------------ speakers
     def speaker(self, d: Decision, qi: int) -> tuple[Speaker | None, list[str]]:
@@ -398,16 +415,24 @@ class Resolver(NameRuns):
         return self._fullest_org(" ".join(caps), before)
 
     def _fullest_org(self, org: str, before: int) -> str:
-        best = org
-        for s, e, txt in self.names:
-            if e <= before and org in txt and len(txt) > len(best):
-                best = txt
+        """The longest name run before ``before`` that holds ``org`` (the first of the longest)."""
+        best, first = org, -1
+        for txt, idx in self.runs_holding(org, exact=True):
+            i = idx[0]  # a text's first run ends first: it is before ``before`` if any is
+            if self.names[i][1] <= before and (len(txt) > len(best) or (len(txt) == len(best) and 0 <= i < first)):
+                best, first = txt, i
         return clean_name(best)
 
     # ------------------------------------------------------------ outlets
     def outlet(self, d: Decision, qi: int | None, speaker: Speaker | None) -> tuple[Outlet | None, list[str]]:
         """The outlet the attribution names (:mod:`.outlets`), with the rule that named it."""
         return find_outlet(self.outlets, d, qi, speaker)
+
+
+@functools.lru_cache(maxsize=1024)
+def _title_pattern(title: str) -> regex.Pattern:
+    """A title as a whole word or phrase of a folded text."""
+    return regex.compile(rf"(?<![\w-]){regex.escape(title)}(?![\w-])")
 
 
 def _unnamed(mention: str) -> str:

@@ -41,10 +41,12 @@ paragraph of prose, and "—" or ">>" instead of the colon.
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 from collections import Counter
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import regex
 
@@ -91,12 +93,13 @@ def transcript_quotes(text: str, paras: Sequence[Span], found: Sequence) -> list
         return []
     heading = text[:labels[0].start]
     outlet, outlet_step = _briefing_outlet(text, labels[0].start)
-    answerer = _answerer(labels, heading, text)
+    fullest = _Fullest(text, [_person(lab.text)[0] for lab in labels if lab.kind == "named"])
+    answerer = _answerer(labels, heading, text, fullest)
     named = {}  # the names the labels give, where first ("JAKE TAPPER" names the later "TAPPER")
     for lab in labels:
         if lab.kind == "named":
             named.setdefault(_person(lab.text)[0], lab.start)
-    marked = [(f.span.start, f.span.end) for f in found]
+    marked = _Marked([(f.span.start, f.span.end) for f in found])
     out = []
     for n, lab in enumerate(labels):
         end = labels[n + 1].start if n + 1 < len(labels) else _paragraph_end(paras, lab.words, len(text))
@@ -104,12 +107,12 @@ def transcript_quotes(text: str, paras: Sequence[Span], found: Sequence) -> list
             end -= 1
         if end <= lab.words or not any(c.isalnum() for c in text[lab.words:end]):
             continue
-        if any(s < end and e > lab.words and not (lab.words <= s and e <= end) for s, e in marked):
+        if marked.across(lab.words, end):
             continue  # a quotation across the turn's edge: not a turn to read
-        if any(s - lab.words <= 2 and e >= end - 2 for s, e in marked):
+        if marked.covers(lab.words, end):
             continue  # the turn is a quotation in marks: the sieves read it
         words = Span.of(text, lab.words, end)
-        speaker, steps = _speaker(lab, text, answerer, named)
+        speaker, steps = _speaker(lab, text, answerer, named, fullest)
         expl = (f"sieve {SIEVE}: speaker line '{lab.text}:'",) + tuple(steps)
         if outlet is not None:
             expl += (outlet_step,)
@@ -188,12 +191,85 @@ def _person(label: str) -> tuple[str, str | None]:
     return name, role
 
 
-def _fullest(text: str, name: str) -> tuple[str, int | None]:
-    """The fullest name in the text ending with NAME's last word (two to four words), where."""
+@functools.lru_cache(maxsize=256)
+def _fullest_pattern(last: str) -> regex.Pattern:
+    """A name of two to four words ending with ``last``."""
+    return regex.compile(rf"(?<![\p{{L}}])(?:\p{{Lu}}[\p{{L}}’'\-]+\s+){{1,3}}{regex.escape(last)}(?![\p{{L}}])",
+                         regex.I | regex.V1)
+
+
+def _alone(words: Sequence[str]) -> regex.Pattern:
+    return regex.compile(rf"(?<![\p{{L}}])(?:{'|'.join(map(regex.escape, words))})(?![\p{{L}}])", regex.I | regex.V1)
+
+
+def _word_char(c: str) -> bool:
+    return c.isalpha() or c in "’'-"
+
+
+class _Fullest:
+    """:func:`_fullest` for the single-word labels of one transcript, each answered once.
+
+    The fullest name ending with a word is looked for only near the word's occurrences (a
+    name of two to four words ends with one), and the occurrences of every label's word are
+    found in one pass over the text. (The name pattern run over the whole text cost ~3 µs a
+    character, once per label: a long document with many labels took time in the square of
+    its length.)"""
+
+    def __init__(self, text: str, names: Sequence[str]):
+        self.text = text
+        self.answers: dict[str, tuple[str, int | None]] = {}
+        lasts = list(dict.fromkeys(n.split()[-1] for n in names if n.split()))
+        self.at: dict[str, list[tuple[int, int]]] = {w.casefold(): [] for w in lasts}
+        plain = [w for w in lasts if w.isalpha()]  # a word of letters only fills the letters between its bounds
+        if plain:
+            for m in _alone(sorted(plain, key=len, reverse=True)).finditer(text):
+                self.at.setdefault(m.group().casefold(), []).append(m.span())
+        for w in lasts:
+            if not w.isalpha():
+                self.at[w.casefold()] = [m.span() for m in _alone([w]).finditer(text)]
+
+    def __call__(self, name: str) -> tuple[str, int | None]:
+        if name not in self.answers:
+            last = name.split()[-1]
+            spans = self.at.get(last.casefold())
+            if spans is None:  # (a name not given upfront)
+                spans = [m.span() for m in _alone([last]).finditer(self.text)]
+            self.answers[name] = _fullest(self.text, name, spans)
+        return self.answers[name]
+
+
+def _names_ending_with(text: str, last: str, spans: Sequence[tuple[int, int]] | None = None) -> Iterator[regex.Match]:
+    """What ``finditer`` of the full-name pattern finds in the whole text, found near the last
+    word's occurrences ``spans`` only: a match ends with one and starts at most three words
+    before it, so the pattern runs only over those stretches (merged where they touch)."""
+    full = _fullest_pattern(last)
+    if spans is None:
+        spans = [m.span() for m in _alone([last]).finditer(text)]
+    lo = hi = -1
+    for m_start, m_end in spans:
+        start = m_start
+        for _ in range(3):  # back over three words and the gaps before them (a superset of the match)
+            while start > 0 and not _word_char(text[start - 1]) and start > hi:
+                start -= 1
+            while start > 0 and _word_char(text[start - 1]) and start > hi:
+                start -= 1
+        end = min(len(text), m_end + 1)  # (the character after: the pattern looks at it)
+        if lo >= 0 and start <= hi:
+            hi = max(hi, end)
+            continue
+        if lo >= 0:
+            yield from full.finditer(text, lo, hi)
+        lo, hi = start, end
+    if lo >= 0:
+        yield from full.finditer(text, lo, hi)
+
+
+def _fullest(text: str, name: str, spans: Sequence[tuple[int, int]] | None = None) -> tuple[str, int | None]:
+    """The fullest name in the text ending with NAME's last word (two to four words), where
+    (``spans``: where that word stands in the text, when known)."""
     last = name.split()[-1]
     best, at = name, None
-    for m in regex.finditer(rf"(?<![\p{{L}}])(?:\p{{Lu}}[\p{{L}}’'\-]+\s+){{1,3}}{regex.escape(last)}(?![\p{{L}}])",
-                            text, regex.I | regex.V1):
+    for m in _names_ending_with(text, last, spans):
         cand = m.group()
         words = cand.split()
         if not all(w[:1].isupper() and not (w.isupper() and len(w) > 1) for w in words[:-1]) or cand.isupper():
@@ -204,8 +280,33 @@ def _fullest(text: str, name: str) -> tuple[str, int | None]:
     return best, at
 
 
+class _Marked:
+    """The quotations in marks, asked about a turn in log time (a long transcript has as many
+    turns as quotations: asking each of them about every turn was quadratic)."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.max_end = list(itertools.accumulate((e for _, e in spans), max))
+
+    def _ends_after(self, k: int, x: int) -> bool:
+        """Whether one of the first ``k`` quotations (by start) ends after ``x``."""
+        return k > 0 and self.max_end[k - 1] > x
+
+    def across(self, lo: int, hi: int) -> bool:
+        """Whether a quotation crosses an edge of [lo, hi) (lo < hi): it starts before lo and
+        ends after it, or starts before hi and ends after hi."""
+        return (self._ends_after(bisect.bisect_left(self.starts, lo), lo)
+                or self._ends_after(bisect.bisect_left(self.starts, hi), hi))
+
+    def covers(self, lo: int, hi: int) -> bool:
+        """Whether a quotation starts at most 2 after lo and ends at most 2 before hi."""
+        k = bisect.bisect_right(self.starts, lo + 2)
+        return k > 0 and self.max_end[k - 1] >= hi - 2
+
+
 def _speaker(lab: _Label, text: str, answerer: tuple[str, int] | None,
-             labels_named: dict[str, int]) -> tuple[Speaker | None, list[str]]:
+             labels_named: dict[str, int], fullest: "_Fullest") -> tuple[Speaker | None, list[str]]:
     mention = Span.of(text, lab.start, lab.end)
     if lab.kind == "question":
         return None, ["a reporter's question: no speaker named"]
@@ -220,21 +321,21 @@ def _speaker(lab: _Label, text: str, answerer: tuple[str, int] | None,
     steps = []
     if len(name.split()) == 1:
         fuller = [(n, a) for n, a in labels_named.items() if len(n.split()) > 1 and fold(n.split()[-1]) == fold(name)]
-        full, at = fuller[0] if len(fuller) == 1 else _fullest(text, name)
+        full, at = fuller[0] if len(fuller) == 1 else fullest(name)
         if at is not None:
             steps.append(f"'{lab.text}' is '{full}' in this document (at {at})")
             name = full
     return Speaker(name, "person", mention, role=role), steps
 
 
-def _answerer(labels: list[_Label], heading: str, text: str) -> tuple[str, int] | None:
+def _answerer(labels: list[_Label], heading: str, text: str, fullest: "_Fullest") -> tuple[str, int] | None:
     """Who answers an "A:": the only person named in a label, else the only titled name of the
     heading ("Spokesperson Wang Wenbin", "an interview with Jane Doe")."""
     named = {_person(lab.text)[0]: lab.start for lab in labels if lab.kind == "named"}
     if len(named) == 1:
         name, at = next(iter(named.items()))
         if len(name.split()) == 1:
-            name, where = _fullest(text, name)
+            name, where = fullest(name)
             at = where if where is not None else at
         return name, at
     if named:

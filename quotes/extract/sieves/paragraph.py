@@ -131,7 +131,7 @@ def previous_subject(ctx: DocContext, qi: int) -> Decision | None:
         if ctx.text[j - 1] not in ".!?" or ctx.sentence_index(j - 1) == ctx.sentence_index(q.span.start):
             return None
         s, e = ctx.sentence_of(j - 1)
-        if s < para.start or any(o.span.start >= s and o.span.start < e for o in ctx.quotes) \
+        if s < para.start or ctx.quote_starts_between(s, e) \
                 or ctx.events_between(s, j):
             return None  # a sentence with a quote or a speech event of its own: not a plain introduction
         subj = clause_subject(ctx, s, j)
