@@ -253,31 +253,20 @@ class NameRuns:
                 best = opened.pop()
         return best
 
-    def runs_holding(self, part: str, exact: bool = False) -> list[tuple[str, list[int]]]:
-        """The distinct name runs whose text holds ``part``, each with the indices (in
-        ``self.names``, in order) of its runs, so that a long document is not read run by run
-        for each question (which made resolution quadratic in its length).
-
-        By default they are found through the word index, by the word of ``part`` that the
-        fewest runs hold: a run that holds ``part`` only inside a longer word ("Ann Smith" in
-        "Jo-Ann Smith") is not found. ``exact``: every run whose text holds ``part`` as a
-        substring ("PAC" in "PACs"), found by one search of the runs' texts joined (in C)."""
+    def runs_holding(self, part: str) -> list[tuple[str, list[int]]]:
+        """The distinct name runs whose text holds ``part`` (as ``part in text``), each with
+        the indices (in ``self.names``, in order) of its runs: found by one search of the runs'
+        texts joined (in C) and kept, so that a long document is not read run by run for each
+        question (which made resolution quadratic in its length)."""
         cache = self.__dict__.setdefault("_holding", {})
-        if (part, exact) in cache:
-            return cache[part, exact]
-        by_text = self.__dict__.get("_runs_by_text")
-        if by_text is None:
-            by_text = {}
-            for i, n in enumerate(self.names):
-                by_text.setdefault(n[2], []).append(i)
-            self._runs_by_text = by_text
-        if exact:
-            texts = self._texts_holding(part)
-        else:
-            keys = _word_keys(part)
-            texts = [t for t in (min((self._names_with(k) for k in keys), key=len) if keys else []) if part in t]
-        found = [(t, by_text[t]) for t in texts]
-        cache[part, exact] = found
+        found = cache.get(part)
+        if found is None:
+            by_text = self.__dict__.get("_runs_by_text")
+            if by_text is None:
+                by_text = self._runs_by_text = {}
+                for i, t in enumerate(self.names.texts):
+                    by_text.setdefault(t, []).append(i)
+            found = cache[part] = [(t, by_text[t]) for t in self._texts_holding(part)]
         return found
 
     def _texts_holding(self, part: str) -> list[str]:

@@ -417,7 +417,7 @@ class Resolver(NameRuns):
     def _fullest_org(self, org: str, before: int) -> str:
         """The longest name run before ``before`` that holds ``org`` (the first of the longest)."""
         best, first = org, -1
-        for txt, idx in self.runs_holding(org, exact=True):
+        for txt, idx in self.runs_holding(org):
             i = idx[0]  # a text's first run ends first: it is before ``before`` if any is
             if self.names[i][1] <= before and (len(txt) > len(best) or (len(txt) == len(best) and 0 <= i < first)):
                 best, first = txt, i
