@@ -18,6 +18,7 @@ another occasion ("told reporters", "at a press conference").
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from collections.abc import Sequence
 from typing import Callable
@@ -392,7 +393,7 @@ def _recall(last: dict[frozenset[str], tuple[Outlet, int]], name: str) -> tuple[
     if hit is not None:
         return hit
     # "Al Hashemi" for "Suhail Al Hashemi": one key holding the other, among the latest occasions
-    for k in list(last)[-_RECALL_REACH:][::-1]:
+    for k in itertools.islice(reversed(last), _RECALL_REACH):  # (no copy of every speaker's key per quote)
         if k <= key or key <= k:
             return last[k]
     return None
