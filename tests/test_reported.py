@@ -68,6 +68,11 @@ def test_no_reported_speech(ex, text):
     assert indirect(ex, text) == []
 
 
+def test_which_is_the_phrase_it_hangs_on(ex):
+    got = indirect(ex, "The most vocal is Russia, which said the sanctions were illegal.")
+    assert got == [("the sanctions were illegal", "Russia", "said")]
+
+
 def test_an_outlet_is_found_as_for_a_quote(ex):
     q = next(q for q in ex.extract("Prime Minister Lena Vogt told Reuters the border would stay closed.")
              if q.kind == "indirect")
@@ -147,6 +152,10 @@ def test_the_seeds_reported_speech_with_its_speakers(ex):
     ("the party leader and", "the party leader"),
     ("the ministry yesterday", "the ministry"),
     ("the council this morning", "the council"),
+    # a relative or main clause after the source is none of it
+    ("Ted Cruz, who won Oklahoma and Texas", "Ted Cruz"),
+    ("the army leadership still backs Maduro and", "the army leadership"),
+    ("the group that organised the march", "the group"),
     ("the committee", "the committee"),
 ])
 def test_a_source_without_its_time_phrase(source, tidy):

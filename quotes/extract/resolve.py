@@ -311,16 +311,17 @@ class Resolver(NameRuns):
 
     def speaker_name(self, mention: Span, qi: int) -> tuple[str, list[str]]:
         text = mention.text.replace("\n", " ")
-        if fold(text) == "who":
-            # "the Mexican president, who said …": the phrase the relative clause hangs on
+        if fold(text) in ("who", "which"):
+            # "the Mexican president, who said …", "Russia, which welcomed …": the phrase the
+            # relative clause hangs on
             k = self.ctx.tok_index(mention.start)
             toks = self.ctx.toks
             if k > 0 and toks[k - 1].text == ",":
                 head = np_before(self.ctx.text, toks, k - 1, self.ctx.sentence_of(mention.start)[0])
                 if head is not None:
                     name, steps = self.speaker_name(head, qi)
-                    return name, [f"'who' refers to '{head.text}'"] + steps
-            return text, ["relative 'who' unresolved"]
+                    return name, [f"'{text}' refers to '{head.text}'"] + steps
+            return text, [f"relative '{text}' unresolved"]
         if is_pronoun(text):
             if fold(text) in ("he", "she"):
                 ant = self.persons.find(mention)

@@ -137,7 +137,8 @@ class ReportedSpeech:
 
 _TIME_HEADS = frozenset("last this next on earlier".split())
 _TIME_WORDS = en.WEEKDAYS | frozenset("week weekend month year morning afternoon evening night".split())
-_ALONE = frozenset("yesterday today tonight and or but".split())
+_ALONE = frozenset("yesterday today tonight and or but , — – - ( ;".split())
+_CLAUSE_WORDS = frozenset("still also who which that has have had is are was were will would".split())
 
 
 def _tidy_source(text: str, ws: list[tuple[int, int]]) -> Span:
@@ -146,6 +147,11 @@ def _tidy_source(text: str, ws: list[tuple[int, int]]) -> Span:
     def low(k: int) -> str:
         return text[ws[k][0]:ws[k][1]].lower()
     n = len(ws)
+    for k in range(1, n):  # "the leadership still backs Maduro": a clause; its subject is the source
+        w = low(k)
+        if w in _CLAUSE_WORDS or w in en.FINITE_VERBS:
+            n = k
+            break
     while n > 1:
         if low(n - 1) in _ALONE or low(n - 1) in en.WEEKDAYS or low(n - 1) in _TIME_HEADS:
             n -= 1
