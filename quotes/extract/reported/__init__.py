@@ -128,7 +128,7 @@ class ReportedSpeech:
             outlet, osteps = resolver.outlet(d, None, speaker) if speaker is not None else (None, [])
             expl = (f"sieve {SIEVE}: mention '{source.text if source else ''}'"
                     + (f", cue '{cue.text}'" if cue else ""),
-                    f"reported-speech tagger: content words {score:.2f} likely content") \
+                    f"reported-speech tagger: its words are reported content (mean probability {score:.2f})") \
                 + tuple(steps) + tuple(osteps)
             out.append(Quote(span=content, content=content, kind="indirect", closed=True, speaker=speaker,
                              cue=cue, outlet=outlet, sieve=SIEVE, confidence=score, explanation=expl))
