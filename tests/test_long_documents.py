@@ -90,3 +90,18 @@ def test_extraction_read_in_small_chunks_is_the_same(monkeypatch):
     monkeypatch.setattr(name_runs, "CHUNK", 101)
     got = [(q.to_dict(), q.explanation) for q in ex.extract(Document.from_text(text))]
     assert got == want
+
+
+def test_sentences_of_a_region_do_not_depend_on_the_rest_of_the_text():
+    """Whether the fast twin reads a region is asked of that region (and the character before
+    it), not of the whole text once per region (the stanza engine's one call per paragraph
+    made that quadratic): an emoji elsewhere changes nothing, one inside is still read right."""
+    from quotes.extract.segment import RuleSegmenter
+
+    rules = RuleSegmenter()
+    para = "He left. “We won,” she said. Mr. Smith agreed! Then 😀 went home."
+    for rest in ("\n\nAll quiet here.", "\n\nA smile 😀 there."):
+        text = para + rest
+        got = rules.sentences(text, [(0, len(para))])
+        assert [text[s:e] for s, e in got] == [
+            "He left.", "“We won,” she said.", "Mr. Smith agreed!", "Then 😀 went home."]

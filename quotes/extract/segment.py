@@ -33,10 +33,14 @@ _PATTERN_PIECE = regex.compile(r"\\[pP]\{\w+\}|\\.|\[\^?\]?|\]|[^\\\[\]]+", rege
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
-def in_bmp(text: str) -> bool:
-    """Does ``text`` stay within the Basic Multilingual Plane (no character beyond U+FFFF)?
-    (A scan, not an encoding: a 50 MB text is not copied to find out.)"""
-    return text.isascii() or _ASTRAL.search(text) is None
+def in_bmp(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Does ``text[start:end]`` stay within the Basic Multilingual Plane (no character beyond
+    U+FFFF)? (A scan, not an encoding: a 50 MB text is not copied to find out; and only the
+    stretch asked about: a caller reading one region of a long text at a time does not scan
+    all of it each time.)"""
+    if start == 0 and end is None:
+        return text.isascii() or _ASTRAL.search(text) is None
+    return _ASTRAL.search(text, start, len(text) if end is None else end) is None
 
 
 @functools.cache
@@ -164,11 +168,15 @@ class RuleSegmenter:
 
     def sentences(self, text: str, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
-        sent_end = bmp_twin(_SENT_END) if in_bmp(text) else _SENT_END
         for lo, hi in regions:
             start = lo
             # from lo - 1: the end mark of a sentence ending at lo may stand just before the region
-            for m in sent_end.finditer(text, max(lo - 1, 0), hi):
+            # (the pattern reads no further either way: whether the fast twin may read it is a
+            # question about this stretch alone, not the whole text for each of its regions,
+            # which the stanza engine's one call per paragraph made quadratic: issue 19, item 9)
+            a = max(lo - 1, 0)
+            sent_end = bmp_twin(_SENT_END) if in_bmp(text, a, hi) else _SENT_END
+            for m in sent_end.finditer(text, a, hi):
                 end = m.end()
                 if _is_abbreviation(text, lo, end):
                     continue
