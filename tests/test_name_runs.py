@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 from quotes.extract.name_runs import _NAME_RUN, _NAME_RUN_SPLIT
 from quotes.extract.segment import bmp_twin, in_bmp
 
-# The name run as first written: a look-behind tried at every offset, then a name word.
+# The name run as first written: a look-behind tried at every offset, then a name word (a run
+# reads through "of the": "President of the Republic Pedro Castillo").
 _WORD = r"(?:(?:\p{Lu}\.){2,}|\p{Lu}(?:[\p{L}\p{M}\-’']*\p{L}|\.|[\p{L}\p{M}]*))"
 _FIRST_WRITTEN = regex.compile(
     rf"(?<![\p{{L}}\p{{N}}]){_WORD}"
-    rf"(?:(?:[ \t]+|[ \t]+(?:of|de|del|al|bin|da|van|von|the|for)[ \t]+|’s[ \t]+|'s[ \t]+|’[ \t]+){_WORD})*",
+    rf"(?:(?:[ \t]+|[ \t]+(?:of|de|del|al|bin|da|van|von|the|for)(?:[ \t]+the)?[ \t]+|’s[ \t]+|'s[ \t]+|’[ \t]+)"
+    rf"{_WORD})*",
     regex.V1)
 _FIRST_WRITTEN_SPLIT = regex.compile(f"({_FIRST_WRITTEN.pattern})", regex.V1)
 
