@@ -371,11 +371,12 @@ def np_after(text: str, toks: Sequence[Token], i: int, hi: int, loose: bool = Tr
         k = i + 1
         while k < n and k - i <= 8:
             tk = toks[k]
-            if tk.end > hi or not tk.is_word or tk.lower in _DET_PHRASE_STOP or tk.lower in en.CUE_VERBS \
-                    or (k > i + 1 and tk.lower in AUX_ADVERBS):
-                break  # "the letter further explains": the adverb goes with the verb
+            if tk.end > hi or not tk.is_word or tk.lower in _DET_PHRASE_STOP \
+                    or (tk.lower in en.CUE_VERBS and k > i + 1) or (k > i + 1 and tk.lower in AUX_ADVERBS):
+                break  # "the letter further explains": the adverb goes with the verb; right after the
+                # determiner a reporting word is a noun ("the state governor", "the report")
             k += 1
-        while k - 1 > i and toks[k - 1].lower in ("of", "and", "the", "for", "to", "from", "a"):
+        while k - 1 > i and toks[k - 1].lower in ("of", "and", "the", "for", "to", "from", "a", "as"):
             k -= 1
         if k - 1 > i:
             return Span.of(text, t.start, toks[k - 1].end)
