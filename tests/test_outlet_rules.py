@@ -18,6 +18,14 @@ def outlet_of(text: str, needle: str):
 
 
 CASES = [
+    # an agency that quoted someone as saying: the agency is the outlet, the one quoted the speaker
+    ("Xinhua quoted Foreign Ministry spokesman Wang Wenbin as saying: “China firmly opposes this.”", "“China",
+     "Xinhua", "agency"),
+    ("“The flood is receding,” Bernama quoted the state governor as saying.", "“The", "Bernama", "agency"),
+    ("Reuters quoted a senior official as saying the talks had “collapsed”.", "“collapsed", "Reuters", "agency"),
+    # the world's national news agencies by name
+    ("“We will talk,” Ana Ruiz told Anadolu.", "“We", "Anadolu Agency", "agency"),
+    ("“We will talk,” Ana Ruiz told Yonhap on Monday.", "“We", "Yonhap", "agency"),
     # agencies and papers
     ("“We will not back down,” the ministry said in a statement carried by the state-run Korean Central News "
      "Agency (KCNA).", "“We", "Korean Central News Agency", "agency"),
@@ -94,6 +102,8 @@ NO_OUTLET = [
     # a statement named only after a quote does not reach back to it
     ("“We will bring these reforms,” Lidia Thorpe said." + N + "“Sovereignty was never ceded,” Ms Thorpe "
      "said in a statement.", "“We"),
+    # a person who quotes someone is no outlet
+    ("He quoted his father as saying: “Never give up.”", "“Never"),
     # a date after "released on", "published in" is no outlet
     ("“Most voters want a referendum,” a poll released on Monday shows.", "“Most"),
     ("“The river is dying,” says a report published in March by the water board.", "“The river"),
@@ -103,3 +113,16 @@ NO_OUTLET = [
 @pytest.mark.parametrize("text, needle", NO_OUTLET)
 def test_no_outlet(text, needle):
     assert outlet_of(text, needle) is None
+
+
+@pytest.mark.parametrize("text, needle, speaker", [
+    ("Xinhua quoted Foreign Ministry spokesman Wang Wenbin as saying: “China firmly opposes this.”", "“China",
+     "Wang Wenbin"),
+    ("“The flood is receding,” Bernama quoted the state governor as saying.", "“The", "state governor"),
+    ("The state news agency IRNA quoted President Hassan Rouhani as saying: “We will not negotiate.”", "“We",
+     "Hassan Rouhani"),
+    ("He quoted his father as saying: “Never give up.”", "“Never", "father"),
+])
+def test_the_one_quoted_as_saying_is_the_speaker(text, needle, speaker):
+    (q,) = [q for q in EX.extract(text) if q.start == text.index(needle)]
+    assert (q.speaker.name, q.sieve) == (speaker, "quoted_as")

@@ -46,6 +46,11 @@ _AGENCY = [
                                 r"(?P<o>" + _NAME + r")", regex.V1), True),
     (("carried", "published", "reported", "released"), regex.compile(r"\b(?:carried|published|reported|released)\s+by\s+(?:the\s+)?(?P<o>(?:state|official|"
                               r"state-run|government)\s+news\s+agency(?:\s+\p{Lu}[\p{L}\p{M}\-]*)*)", regex.V1), True),
+    # "Xinhua quoted Foreign Ministry spokesman Wang Wenbin as saying": the agency that quoted
+    (("quot", "cit"), regex.compile(
+        r"(?:\bthe\s+)?(?:state-run\s+|state-owned\s+|official\s+|state\s+|news\s+agency\s+)*(?P<o>" + _NAME
+        + r")\s+(?:also\s+|later\s+)?(?:quoted|quotes|cited|cites)\s+[^.;“”\"]{1,120}?\bas\s+(?:saying|telling|stating|"
+          r"writing|adding|describing|calling|warning|insisting|noting)\b", regex.V1), False),
     # "…," Sanders said, according to CNN: the channel the words came through
     (("according",), regex.compile(r"\baccording\s+to\s+(?P<the>the\s+)?(?P<o>" + _NAME + r")", regex.V1), False),
 ]
@@ -168,8 +173,8 @@ def agency(oc: OutletContext, d: Decision, qi: int | None, speaker: Speaker | No
             if fname.split()[0] in en.WEEKDAYS or fname.split()[0] in en.MONTHS:
                 continue  # "released on Monday", "published in March": a date, not an outlet
             newsy = _newsy(name)
-            if not any_name and needle == "tel" and not newsy:
-                continue  # "told Smith" is a person, not an outlet
+            if not any_name and needle in ("tel", "quot") and not newsy:
+                continue  # "told Smith", "he quoted his father as saying": a person, not an outlet
             if needle == "according" and (not (newsy or m.group("the")) or (
                     d.mention is not None and d.mention.start <= m.start("o") < d.mention.end)):
                 continue  # "according to Smith" is a source, and the speaker is no outlet of his own

@@ -254,6 +254,18 @@ OUTLET_NAMES: dict[str, str] = {
     "kcna": "Korean Central News Agency", "korean central news agency": "Korean Central News Agency",
     "xinhua": "Xinhua", "tass": "TASS", "ria novosti": "RIA Novosti", "irna": "IRNA",
     "al jazeera": "Al Jazeera", "usa today": "USA Today", "the guardian": "The Guardian",
+    # national news agencies of the world press, as their copy names them
+    "bernama": "Bernama", "yonhap": "Yonhap", "kyodo": "Kyodo", "kyodo news": "Kyodo News", "jiji": "Jiji Press",
+    "jiji press": "Jiji Press", "anadolu": "Anadolu Agency", "anadolu agency": "Anadolu Agency",
+    "tasnim": "Tasnim", "fars news agency": "Fars", "mehr news agency": "Mehr", "isna": "ISNA", "interfax": "Interfax",
+    "sputnik": "Sputnik",  # (not "Petra", "Sana", "Fars": names of people and places too)
+    "wam": "WAM", "qna": "QNA", "kuna": "KUNA", "bss": "BSS", "pti": "Press Trust of India",
+    "press trust of india": "Press Trust of India", "ians": "IANS",
+    "kenya news agency": "Kenya News Agency", "ghana news agency": "Ghana News Agency",
+    "news agency of nigeria": "News Agency of Nigeria", "antara": "Antara", "vna": "VNA", "lusa": "Lusa",
+    "efe": "EFE", "ansa": "ANSA", "dpa": "dpa", "ukrinform": "Ukrinform", "prensa latina": "Prensa Latina",
+    "notimex": "Notimex", "agencia brasil": "Agência Brasil", "agência brasil": "Agência Brasil",
+    "telam": "Télam", "télam": "Télam", "xinhua news agency": "Xinhua", "yonhap news agency": "Yonhap",
 }
 
 # Dashes that credit a quote to the name after them ("“…” ― Ana Ruiz", "- Bernie Sanders."):
@@ -584,3 +596,9 @@ PLACE_WORDS: frozenset[str] = frozenset(
     "state states republic kingdom".split())
 # Words by which a phrase gives a name: "his son named Keith", "a woman called Maria".
 NAMING_WORDS: frozenset[str] = frozenset("named called".split())
+
+# "Xinhua quoted the spokesman as saying": the verbs of an agency carrying someone's words, and
+# the reporting verbs after "as" that make the quoted one the speaker.
+QUOTED_AS_VERBS: frozenset[str] = frozenset("quoted quotes quoting cited cites citing".split())
+QUOTED_AS_CUES: frozenset[str] = frozenset(
+    "saying telling stating writing adding describing calling warning insisting noting".split())

@@ -25,7 +25,7 @@ from ...types import Span
 from ..context import Decision, DocContext
 from ..mentions import clean_name, fold
 from ..names import is_pronoun_word, why_not_a_speaker
-from .cue_after import according_to, sentence_end_cue, trailing_cue
+from .cue_after import according_to, quoted_as, sentence_end_cue, trailing_cue
 from .cue_before import colon_intro, leading_cue, reporting_clause, sentence_subject
 from .document import continuation, nearest_event
 from .paragraph import byline, name_line, next_paragraph_cue, previous_subject, transcript
@@ -33,7 +33,7 @@ from .paragraph import byline, name_line, next_paragraph_cue, previous_subject, 
 Sieve = Callable[[DocContext, int], "Decision | None"]
 
 
-DEFAULT_SIEVES = ("transcript,trailing_cue,sentence_end_cue,colon_intro,leading_cue,according_to,next_paragraph_cue,"
+DEFAULT_SIEVES = ("transcript,quoted_as,trailing_cue,sentence_end_cue,colon_intro,leading_cue,according_to,next_paragraph_cue,"
                   "byline,reporting_clause,sentence_subject,name_line,continuation,previous_subject,nearest_event")
 
 
@@ -48,6 +48,7 @@ SIEVES: dict[str, Sieve] = {
     "colon_intro": colon_intro,
     "leading_cue": leading_cue,
     "according_to": according_to,
+    "quoted_as": quoted_as,
     "next_paragraph_cue": next_paragraph_cue,
     "reporting_clause": reporting_clause,
     "sentence_subject": sentence_subject,

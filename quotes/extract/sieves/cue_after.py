@@ -1,5 +1,6 @@
 """Sieves that read a cue after the quote: "“…,” said X", "“…,” X said", "“…,” X, the former
-chairman, said", "“…” that …, said X" later in the sentence, "“…,” according to X"."""
+chairman, said", "“…” that …, said X" later in the sentence, "“…,” according to X", and an
+agency's "X quoted Y as saying" on either side of the quote."""
 from __future__ import annotations
 
 from ...lang import en
@@ -255,4 +256,25 @@ def according_to(ctx: DocContext, qi: int) -> Decision | None:
             np = np_after(text, toks, k + 2, e)
             if np is not None:
                 return Decision("according_to", np, Span.of(text, toks[k].start, toks[k + 1].end), 0.85)
+    return None
+
+
+def quoted_as(ctx: DocContext, qi: int) -> Decision | None:
+    """Xinhua quoted Foreign Ministry spokesman Wang Wenbin as saying: “…”  /  “…,” Reuters quoted
+    a senior official as saying: the words are the one quoted, not the agency's (the agency is
+    the outlet: :mod:`..outlets`)."""
+    q = ctx.quotes[qi]
+    s, e = ctx.sentence_of(q.span.start)
+    toks, text, lowers = ctx.toks, ctx.text, ctx.lowers
+    ks = ctx.outside_tokens(s, e)
+    for n, k in enumerate(ks):
+        if lowers[k] not in en.QUOTED_AS_VERBS or k + 1 >= len(lowers):
+            continue
+        np = np_after(text, toks, k + 1, e)
+        if np is None:
+            continue
+        j = ctx.tok_index(np.end)
+        if j + 1 < len(lowers) and lowers[j] == "as" and lowers[j + 1] in en.QUOTED_AS_CUES:
+            return Decision("quoted_as", np, Span.of(text, toks[j + 1].start, toks[j + 1].end), 0.85,
+                            [f"'{toks[k].text} {np.text} as {toks[j + 1].text}': the words are the one quoted"])
     return None
