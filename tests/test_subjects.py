@@ -28,3 +28,17 @@ def ex() -> Extractor:
 def test_the_subject_of_the_reporting_clause(ex, text, speaker):
     (q,) = ex.extract(text)
     assert q.speaker is not None and q.speaker.name == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("“We will not back down,” the union’s secretary general, Joseph Mwangi, told the Daily Nation.",
+     "Joseph Mwangi"),
+    ("“We were not consulted,” said the chairperson of the farmers’ association, Ms Grace Achieng.",
+     "Grace Achieng"),
+    # no full name beside it: the description stays
+    ("“We are ready,” the spokesman, speaking on Monday, said.", "spokesman"),
+    ("“We are ready,” the minister said.", "minister"),
+])
+def test_a_description_with_a_name_beside_it_is_that_person(ex, text, speaker):
+    (q,) = ex.extract(text)
+    assert q.speaker is not None and q.speaker.name == speaker

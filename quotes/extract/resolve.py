@@ -71,11 +71,26 @@ class Resolver(NameRuns):
         name = r[0]
         return name if entity_type(name) in ("person", "unknown") else None
 
+    def _named_beside(self, mention: Span) -> tuple[str, list[str]] | None:
+        """A description with the full name of a person set beside it: "the union’s secretary
+        general, Joseph Mwangi, told …", "said the chairperson of the farmers’ association, Ms
+        Grace Achieng." """
+        m = _NAME_BESIDE.match(self.ctx.text, mention.end, min(len(self.ctx.text), mention.end + 120))
+        if m is None:
+            return None
+        name = clean_name(m.group("n"))
+        if entity_type(name, m.group("n")) not in ("person", "unknown") or why_not_a_speaker(name) is not None:
+            return None
+        return name, [f"'{mention.text}' is {name}, named beside it (at {m.start('n')})"]
+
     def _described(self, mention: Span, qi: int | None) -> tuple[str, list[str]] | None:
         """A description read as the person or organisation the article named for it: the
         nearest earlier name holding its head noun ("the party", "the deputy minister"), else,
         for a person's role ("the official", "the widow"), the person who last spoke within two
         paragraphs."""
+        r = self._named_beside(mention)
+        if r is not None:
+            return r
         r = self.resolve_nominal(mention, qi)
         if r is not None:
             return r
@@ -434,6 +449,13 @@ class Resolver(NameRuns):
 def _title_pattern(title: str) -> regex.Pattern:
     """A title as a whole word or phrase of a folded text."""
     return regex.compile(rf"(?<![\w-]){regex.escape(title)}(?![\w-])")
+
+
+# A full name set beside a description, after a few more words of it ("of the farmers’
+# association") and a comma, with an honorific or none, ending the apposition or the sentence.
+_NAME_BESIDE = regex.compile(
+    r"[\p{Ll}\p{M}’'\- ]{0,40},\s+(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)?"
+    r"(?P<n>\p{Lu}[\p{L}\p{M}’'\-]+(?:\s+\p{Lu}[\p{L}\p{M}’'\-]+){1,3})\s*(?:[,.;]|$)", regex.V1)
 
 
 def _unnamed(mention: str) -> str:
